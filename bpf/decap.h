@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Contract steps 1 and 2: recognise our VXLAN traffic without touching anything
+ * else, then strip the outer headers. */
+#ifndef VXP_DECAP_H
+#define VXP_DECAP_H
+
+#include <linux/udp.h>
+#include "parse.h"
+#include "maps.h"
+
+static __always_inline int vni_allowed(__u32 vni)
+{
+	__u32 word = vni >> 6;
+	__u64 *bits;
+
+	if (vxp_cfg.flags & VXP_SETTINGS_ANY_VNI)
+		return 1;
+	bits = bpf_map_lookup_elem(&vxp_vni, &word);
+	return bits && (*bits >> (vni & 63)) & 1;
+}
+
+/* Outer IPv4 or IPv6 carrying UDP; IPv4 fragments are not ours. */
+static __always_inline int outer_l3_is_udp(struct cursor *c, int proto)
+{
+	struct ipv6hdr *ip6h;
+	struct iphdr *iph;
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		if (parse_iphdr(c, &iph) != IPPROTO_UDP)
+			return 0;
+		return !(iph->frag_off & bpf_htons(IP_MF | IP_OFFSET));
+	}
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return parse_ipv6hdr(c, &ip6h) == IPPROTO_UDP;
+	return 0;
+}
+
+/* Step 1. Reads only: whatever is not ours leaves byte for byte unchanged. */
+static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	struct cursor c = { (void *)(long)ctx->data, (void *)(long)ctx->data_end };
+	struct vxlan_hdr *vxh;
+	struct udphdr *udph;
+	struct ethhdr *eth;
+	int proto;
+
+	proto = parse_ethhdr(&c, &eth);
+	if (proto < 0 || !outer_l3_is_udp(&c, proto))
+		return VXP_REASON_NOT_VXLAN;
+	udph = c.pos;
+	vxh = (void *)(udph + 1);
+	if ((void *)(vxh + 1) > c.end)
+		return VXP_REASON_NOT_VXLAN;
+	if (udph->dest != bpf_htons(vxlan_port))
+		return VXP_REASON_NOT_VXLAN;
+	if (!(vxh->flags & bpf_htonl(VXLAN_FLAG_I)))
+		return VXP_REASON_NOT_VXLAN;
+	p->vni = bpf_ntohl(vxh->vni) >> 8;
+	if (!vni_allowed(p->vni))
+		return VXP_REASON_NOT_VXLAN;
+	__builtin_memcpy(p->outer_dmac, eth->h_dest, ETH_ALEN);
+	p->inner = vxh + 1;
+	return VXP_CONTINUE;
+}
+
+/* Step 2. Inner Ethernet with up to two VLAN tags; the new data start leaves
+ * exactly one Ethernet header before the inner L3 header, so inner tags go. */
+static __always_inline int step_decap(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	struct cursor c = { p->inner, (void *)(long)ctx->data_end };
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth;
+	int proto;
+
+	proto = parse_ethhdr(&c, &eth);
+	if (proto < 0)
+		return VXP_REASON_INNER_TRUNCATED;
+	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6))
+		return VXP_REASON_INNER_NOT_IP;
+	__builtin_memcpy(p->inner_smac, eth->h_source, ETH_ALEN);
+	p->l3_proto = proto;
+	if (bpf_xdp_adjust_head(ctx, (int)(c.pos - data) - ETH_HLEN))
+		return VXP_REASON_INTERNAL;
+	return VXP_CONTINUE;
+}
+
+#endif /* VXP_DECAP_H */

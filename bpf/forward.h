@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Contract steps 5 and 6: clear DF on large inner IPv4 packets, then forward by
+ * the kernel's FIB, or say why the kernel has to help. */
+#ifndef VXP_FORWARD_H
+#define VXP_FORWARD_H
+
+#include "csum.h"
+#include "maps.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
+
+#define IPV6_FLOWINFO_MASK 0x0fffffff
+
+/* Step 5. XDP cannot fragment; the kernel can once DF is gone. */
+static __always_inline int step_clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	struct iphdr *iph = (void *)(long)ctx->data + ETH_HLEN;
+	__be16 old;
+
+	if (p->l3_proto != bpf_htons(ETH_P_IP))
+		return VXP_CONTINUE;
+	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
+		return VXP_REASON_INTERNAL;
+	if (!(iph->frag_off & bpf_htons(IP_DF)))
+		return VXP_CONTINUE;
+	if (bpf_ntohs(iph->tot_len) <= vxp_cfg.df_threshold)
+		return VXP_CONTINUE;
+	old = iph->frag_off;
+	iph->frag_off = old & ~bpf_htons(IP_DF);
+	iph->check = csum_apply(iph->check, csum_diff16(0, old, iph->frag_off));
+	p->events |= 1U << VXP_EVENT_DF_CLEARED;
+	return VXP_CONTINUE;
+}
+
+static __always_inline int fib_reason(int rc)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+		return VXP_REASON_BLACKHOLE;
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+		return VXP_REASON_UNREACHABLE;
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		return VXP_REASON_PROHIBITED;
+	case BPF_FIB_LKUP_RET_NOT_FWDED: /* no route; local, broadcast, multicast */
+		return VXP_REASON_NOT_FORWARDED;
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		return VXP_REASON_FWD_DISABLED;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return VXP_REASON_NO_NEIGH;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return VXP_REASON_FRAG_NEEDED;
+	default: /* lightweight tunnels and whatever later kernels add */
+		return VXP_REASON_ROUTE_UNSUPPORTED;
+	}
+}
+
+/* Lookup keys from the (post-NAT) header; a TTL about to expire is the
+ * kernel's, which answers it with ICMP. */
+static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
+				       struct bpf_fib_lookup *fib)
+{
+	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6h = l3;
+	struct iphdr *iph = l3;
+
+	fib->ifindex = ctx->ingress_ifindex;
+	fib->l4_protocol = p->l4_proto;
+	fib->sport = p->sport;
+	fib->dport = p->dport;
+	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
+		if ((void *)(iph + 1) > end)
+			return VXP_REASON_INTERNAL;
+		if (iph->ttl <= 1)
+			return VXP_REASON_TTL_EXPIRING;
+		fib->family = AF_INET;
+		fib->tos = iph->tos;
+		fib->tot_len = bpf_ntohs(iph->tot_len);
+		fib->ipv4_src = iph->saddr;
+		fib->ipv4_dst = iph->daddr;
+		return VXP_CONTINUE;
+	}
+	if ((void *)(ip6h + 1) > end)
+		return VXP_REASON_INTERNAL;
+	if (ip6h->hop_limit <= 1)
+		return VXP_REASON_TTL_EXPIRING;
+	fib->family = AF_INET6;
+	fib->flowinfo = *(__be32 *)ip6h & bpf_htonl(IPV6_FLOWINFO_MASK);
+	fib->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	__builtin_memcpy(fib->ipv6_src, &ip6h->saddr, sizeof(fib->ipv6_src));
+	__builtin_memcpy(fib->ipv6_dst, &ip6h->daddr, sizeof(fib->ipv6_dst));
+	return VXP_CONTINUE;
+}
+
+static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6h = l3;
+	struct iphdr *iph = l3;
+	__be16 *ttl_proto = (__be16 *)&iph->ttl, old;
+
+	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
+		if ((void *)(iph + 1) > end)
+			return -1;
+		old = *ttl_proto;
+		iph->ttl--;
+		iph->check = csum_apply(iph->check, csum_diff16(0, old, *ttl_proto));
+		return 0;
+	}
+	if ((void *)(ip6h + 1) > end)
+		return -1;
+	ip6h->hop_limit--;
+	return 0;
+}
+
+static __always_inline int set_macs(struct xdp_md *ctx, const __u8 *dst, const __u8 *src)
+{
+	struct ethhdr *eth = (void *)(long)ctx->data;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+		return -1;
+	__builtin_memcpy(eth->h_dest, dst, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, src, ETH_ALEN);
+	return 0;
+}
+
+/* Step 6. */
+static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	rc = fib_prepare(ctx, p, &fib);
+	if (rc != VXP_CONTINUE)
+		return rc;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return fib_reason(rc);
+	if (bpf_redirect_map(&vxp_tx_ports, fib.ifindex, XDP_PASS) != XDP_REDIRECT)
+		return VXP_REASON_NO_TX_PORT;
+	if (set_macs(ctx, fib.dmac, fib.smac) || decrement_ttl(ctx, p))
+		return VXP_REASON_INTERNAL;
+	return VXP_REASON_FORWARDED;
+}
+
+/* Whatever the kernel takes over must look addressed to this host, or the
+ * stack drops it as another host's. */
+static __always_inline int vxp_kernel_handover(struct xdp_md *ctx, const struct vxp_pkt *p)
+{
+	return set_macs(ctx, p->outer_dmac, p->inner_smac);
+}
+
+#endif /* VXP_FORWARD_H */

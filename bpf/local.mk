@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The XDP object: compiled for the BPF target with its own flags (never the
+# distribution's CFLAGS), stripped of DWARF, turned into a skeleton header the
+# binaries embed. Nothing of it is installed.
+BPF_CFLAGS = -g -O2 -mcpu=v3 -target bpf -Wall -Wextra -Werror \
+	-I$(top_srcdir)/bpf $(BPF_SYS_INCLUDES)
+BPF_DEPS = bpf/vxlan_pipeline.h bpf/parse.h bpf/csum.h bpf/maps.h \
+	bpf/decap.h bpf/inner.h bpf/nat.h bpf/forward.h
+
+bpf/vxlan_pipeline.bpf.o: $(top_srcdir)/bpf/vxlan_pipeline.bpf.c $(BPF_DEPS)
+	$(AM_V_GEN)$(MKDIR_P) bpf && \
+	$(CLANG) $(BPF_CFLAGS) -c $(top_srcdir)/bpf/vxlan_pipeline.bpf.c -o $@ && \
+	$(LLVM_STRIP) -g $@
+
+bpf/vxlan_pipeline.skel.h: bpf/vxlan_pipeline.bpf.o
+	$(AM_V_GEN)$(BPFTOOL) gen skeleton bpf/vxlan_pipeline.bpf.o name vxp_bpf > $@.tmp && \
+	mv $@.tmp $@
+
+BUILT_SOURCES += bpf/vxlan_pipeline.skel.h
+CLEANFILES += bpf/vxlan_pipeline.bpf.o bpf/vxlan_pipeline.skel.h
+EXTRA_DIST += bpf/vxlan_pipeline.bpf.c $(BPF_DEPS)

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The data plane's maps, its load-time and run-time settings, and the state one
+ * packet carries from step to step. */
+#ifndef VXP_MAPS_H
+#define VXP_MAPS_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+#include "vxlan_pipeline.h"
+
+/* Fixed at load (skeleton rodata): changing them needs a restart. */
+const volatile __u16 vxlan_port = VXP_VXLAN_PORT_DEFAULT;
+
+/* Changed by reload through the skeleton's mmap'ed .data: plain loads here. */
+struct vxp_settings vxp_cfg = {
+	.df_threshold = VXP_DF_THRESHOLD_DEFAULT,
+};
+
+/* VNI allow-list, one bit per VNI: word vni / 64, bit vni % 64. Mappable, so
+ * user space flips bits with single stores and no system call. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, VXP_VNI_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vxp_vni SEC(".maps");
+
+/* Two NAT tables, filled one at a time and installed whole in vxp_nat[0]. */
+struct vxp_nat_table {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VXP_NAT_ENTRIES_MAX);
+	__type(key, struct vxp_nat_key);
+	__type(value, struct vxp_nat_value);
+} vxp_nat_a SEC(".maps"), vxp_nat_b SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct vxp_nat_table);
+} vxp_nat SEC(".maps") = {
+	.values = { [0] = &vxp_nat_a },
+};
+
+/* Common (not per-CPU) LRU: the fragments of one datagram may arrive on
+ * different queues, since their outer source ports need not agree. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VXP_FRAG_ENTRIES_MAX);
+	__type(key, struct vxp_frag_key);
+	__type(value, struct vxp_frag_value);
+} vxp_frag SEC(".maps");
+
+/* Egress interfaces the program may redirect to, keyed by ifindex. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, VXP_TX_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} vxp_tx_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vxp_stats);
+} vxp_stats SEC(".maps");
+
+/* A step returns this to let the next one run, or a reason to stop. */
+#define VXP_CONTINUE (-1)
+
+enum vxp_frag_kind {
+	VXP_FRAG_NONE,
+	VXP_FRAG_FIRST,
+	VXP_FRAG_LATER, /* no L4 header: takes the first fragment's decision */
+};
+
+struct vxp_pkt {
+	__u32 len;	/* frame length as received */
+	__u32 vni;
+	__u32 events;	/* bit per enum vxp_event */
+	void *inner;	/* inner Ethernet header, before decapsulation */
+	__u8 outer_dmac[ETH_ALEN]; /* the ingress interface's own address */
+	__u8 inner_smac[ETH_ALEN];
+	__be16 l3_proto; /* inner ETH_P_IP or ETH_P_IPV6 */
+	__u8 l4_proto;
+	__u8 frag;	 /* enum vxp_frag_kind */
+	__be32 frag_id;
+	__be16 sport;	 /* valid for TCP and UDP unless frag is LATER */
+	__be16 dport;
+	void *l4;	 /* after decapsulation; NULL when no ports */
+};
+
+#endif /* VXP_MAPS_H */

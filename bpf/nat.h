@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Contract step 4: stateless destination NAT by port, with incremental checksum
+ * updates, and the fragment map that gives every fragment of a datagram the
+ * first fragment's decision. */
+#ifndef VXP_NAT_H
+#define VXP_NAT_H
+
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include "csum.h"
+#include "maps.h"
+
+static __always_inline __u8 pkt_family(const struct vxp_pkt *p)
+{
+	return p->l3_proto == bpf_htons(ETH_P_IP) ? VXP_AF_INET : VXP_AF_INET6;
+}
+
+static __always_inline int inner_addrs(struct xdp_md *ctx, const struct vxp_pkt *p,
+				       union vxp_addr *saddr, union vxp_addr *daddr)
+{
+	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6h = l3;
+	struct iphdr *iph = l3;
+
+	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
+		if ((void *)(iph + 1) > end)
+			return -1;
+		saddr->v4 = iph->saddr;
+		daddr->v4 = iph->daddr;
+		return 0;
+	}
+	if ((void *)(ip6h + 1) > end)
+		return -1;
+	__builtin_memcpy(saddr, &ip6h->saddr, sizeof(*saddr));
+	__builtin_memcpy(daddr, &ip6h->daddr, sizeof(*daddr));
+	return 0;
+}
+
+/* The port's zero-address entry says whether address rules exist and whether
+ * it is itself a rule; see struct vxp_nat_key. */
+static __always_inline struct vxp_nat_value *nat_find(void *table, struct vxp_nat_key *key,
+						      const union vxp_addr *daddr)
+{
+	struct vxp_nat_value *port, *exact;
+
+	port = bpf_map_lookup_elem(table, key);
+	if (!port)
+		return NULL;
+	if (port->flags & VXP_NAT_F_ADDR_RULES) {
+		key->daddr = *daddr;
+		exact = bpf_map_lookup_elem(table, key);
+		__builtin_memset(&key->daddr, 0, sizeof(key->daddr));
+		if (exact)
+			return exact;
+	}
+	return (port->flags & VXP_NAT_F_WILDCARD) ? port : NULL;
+}
+
+/* Destination port rules before source port rules. */
+static __always_inline struct vxp_nat_value *nat_lookup(const struct vxp_pkt *p,
+							const union vxp_addr *daddr)
+{
+	struct vxp_nat_key key = {};
+	struct vxp_nat_value *v;
+	__u32 zero = 0;
+	void *table;
+
+	table = bpf_map_lookup_elem(&vxp_nat, &zero);
+	if (!table)
+		return NULL;
+	key.family = pkt_family(p);
+	key.proto = p->l4_proto;
+	key.match = VXP_NAT_MATCH_DST;
+	key.port = p->dport;
+	v = nat_find(table, &key, daddr);
+	if (v)
+		return v;
+	key.match = VXP_NAT_MATCH_SRC;
+	key.port = p->sport;
+	return nat_find(table, &key, daddr);
+}
+
+/* L4 checksum and port; diff already holds the pseudo-header change. A zero
+ * UDP checksum means none and stays zero; a computed zero is sent as 0xffff. */
+static __always_inline void nat_rewrite_l4(struct vxp_pkt *p, void *end, __u64 diff,
+					   __be16 port)
+{
+	struct tcphdr *th = p->l4;
+	struct udphdr *uh = p->l4;
+	__sum16 check;
+
+	if (port)
+		diff = csum_diff16(diff, p->dport, port);
+	else
+		port = p->dport;
+	if (p->l4_proto == IPPROTO_TCP) {
+		if ((void *)(th + 1) > end)
+			return;
+		th->check = csum_apply(th->check, diff);
+		th->dest = port;
+		p->dport = port;
+		return;
+	}
+	if ((void *)(uh + 1) > end)
+		return;
+	if (uh->check) {
+		check = csum_apply(uh->check, diff);
+		uh->check = check ? check : (__sum16)0xffff;
+	}
+	uh->dest = port;
+	p->dport = port;
+}
+
+static __always_inline int nat_apply(struct xdp_md *ctx, struct vxp_pkt *p,
+				     const union vxp_addr *addr, __be16 port)
+{
+	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6h = l3;
+	struct iphdr *iph = l3;
+	__u64 diff = 0;
+	int i;
+
+	/* inner_ports() proved the whole L4 header inside the IP length */
+	if (p->l4 && p->l4 + sizeof(struct tcphdr) > end && p->l4_proto == IPPROTO_TCP)
+		return VXP_REASON_INTERNAL;
+	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
+		if ((void *)(iph + 1) > end)
+			return VXP_REASON_INTERNAL;
+		diff = csum_diff32(0, iph->daddr, addr->v4);
+		iph->check = csum_apply(iph->check, diff);
+		iph->daddr = addr->v4;
+	} else {
+		if ((void *)(ip6h + 1) > end)
+			return VXP_REASON_INTERNAL;
+#pragma unroll
+		for (i = 0; i < 4; i++)
+			diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i], addr->v6[i]);
+		__builtin_memcpy(&ip6h->daddr, addr, sizeof(*addr));
+	}
+	if (p->l4)
+		nat_rewrite_l4(p, end, diff, port);
+	p->events |= 1U << VXP_EVENT_NAT_HIT;
+	return VXP_CONTINUE;
+}
+
+static __always_inline void frag_key(struct vxp_frag_key *key, const struct vxp_pkt *p,
+				     const union vxp_addr *saddr, const union vxp_addr *daddr)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	key->family = pkt_family(p);
+	key->proto = p->l4_proto;
+	key->id = p->frag_id;
+	key->saddr = *saddr;
+	key->daddr = *daddr;
+}
+
+/* A later fragment has no ports: it gets what its first fragment got, and is
+ * dropped when that first fragment never came through here. */
+static __always_inline int nat_frag_later(struct xdp_md *ctx, struct vxp_pkt *p,
+					  const struct vxp_frag_key *key)
+{
+	struct vxp_frag_value *fv, copy;
+
+	fv = bpf_map_lookup_elem(&vxp_frag, key);
+	if (!fv)
+		return VXP_REASON_FRAG_ORPHAN;
+	copy = *fv; /* the LRU may reuse the element under us */
+	if (!copy.nat)
+		return VXP_CONTINUE;
+	return nat_apply(ctx, p, &copy.addr, 0);
+}
+
+/* Step 4. */
+static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	union vxp_addr saddr = {}, daddr = {};
+	struct vxp_frag_value fval = {};
+	struct vxp_nat_value *v;
+	struct vxp_frag_key fkey;
+
+	if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
+		return VXP_CONTINUE;
+	if (inner_addrs(ctx, p, &saddr, &daddr))
+		return VXP_REASON_INTERNAL;
+	if (p->frag != VXP_FRAG_NONE)
+		frag_key(&fkey, p, &saddr, &daddr);
+	if (p->frag == VXP_FRAG_LATER)
+		return nat_frag_later(ctx, p, &fkey);
+	v = nat_lookup(p, &daddr);
+	if (p->frag == VXP_FRAG_FIRST) {
+		fval.nat = v != NULL;
+		if (v)
+			fval.addr = v->addr;
+		bpf_map_update_elem(&vxp_frag, &fkey, &fval, BPF_ANY);
+	}
+	if (!v)
+		return VXP_CONTINUE;
+	return nat_apply(ctx, p, &v->addr, v->port);
+}
+
+#endif /* VXP_NAT_H */

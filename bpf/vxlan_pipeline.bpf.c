@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The XDP programs: vxp_pipeline runs the data plane contract (DESIGN.md §3) on
+ * the ingress interface; vxp_egress lets a driver accept redirected frames. */
+#include "parse.h"
+#include "maps.h"
+#include "decap.h"
+#include "inner.h"
+#include "nat.h"
+#include "forward.h"
+
+/* Step 7, and the one exit: count the reason and the events, then turn the
+ * reason into a verdict. */
+static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, int reason)
+{
+	enum vxp_outcome outcome;
+	struct vxp_stats *st;
+	__u32 zero = 0;
+	int i;
+
+	if (reason < 0 || reason >= VXP_REASON__COUNT)
+		reason = VXP_REASON_INTERNAL;
+	outcome = vxp_reason_outcome(reason);
+	if (outcome == VXP_OUTCOME_KERNEL && vxp_kernel_handover(ctx, p)) {
+		reason = VXP_REASON_INTERNAL;
+		outcome = VXP_OUTCOME_DROP;
+	}
+	st = bpf_map_lookup_elem(&vxp_stats, &zero);
+	if (st) {
+		st->reason[reason].packets++;
+		st->reason[reason].bytes += p->len;
+#pragma unroll
+		for (i = 0; i < VXP_EVENT__COUNT; i++)
+			if (p->events & (1U << i))
+				st->event[i]++;
+	}
+	switch (outcome) {
+	case VXP_OUTCOME_REDIRECT:
+		return XDP_REDIRECT;
+	case VXP_OUTCOME_DROP:
+		return XDP_DROP;
+	default:
+		return XDP_PASS;
+	}
+}
+
+SEC("xdp")
+int vxp_pipeline(struct xdp_md *ctx)
+{
+	struct vxp_pkt p = {
+		.len = ctx->data_end - ctx->data,
+	};
+	int reason;
+
+	reason = step_recognise(ctx, &p);
+	if (reason == VXP_CONTINUE)
+		reason = step_decap(ctx, &p);
+	if (reason == VXP_CONTINUE)
+		reason = step_check_inner(ctx, &p);
+	/* Step 8, feature sampling (vxp_cfg.sample_rate), will sit here: after
+	 * the inner packet is known, before NAT changes it. */
+	if (reason == VXP_CONTINUE)
+		reason = step_nat(ctx, &p);
+	if (reason == VXP_CONTINUE)
+		reason = step_clear_df(ctx, &p);
+	if (reason == VXP_CONTINUE)
+		reason = step_forward(ctx, &p);
+	return step_account(ctx, &p, reason);
+}
+
+SEC("xdp")
+int vxp_egress(struct xdp_md *ctx __attribute__((unused)))
+{
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

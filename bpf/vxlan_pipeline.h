@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The kernel/user ABI of the data plane: map keys and values, settings, and the
+ * one enum of counter reasons. Included by bpf/ and src/ alike. */
+#ifndef VXLAN_PIPELINE_H
+#define VXLAN_PIPELINE_H
+
+#include <linux/types.h>
+
+#define VXP_VXLAN_PORT_DEFAULT	 4789
+#define VXP_DF_THRESHOLD_DEFAULT 1400
+/* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
+#define VXP_DF_THRESHOLD_OFF	 65535
+
+#define VXP_VNI_BITS	     24
+#define VXP_VNI_WORDS	     (1U << (VXP_VNI_BITS - 6)) /* one bit per VNI */
+#define VXP_NAT_ENTRIES_MAX  8192 /* per table, rules plus port markers */
+#define VXP_FRAG_ENTRIES_MAX 16384
+#define VXP_TX_PORTS_MAX     64
+
+/*
+ * Every packet the program sees ends in exactly one reason. Reasons are grouped
+ * by the outcome they imply; X(name, outcome, "label") keeps enum, outcome and
+ * the label user space prints in one place.
+ *
+ *   PASS      not ours: returned with XDP_PASS, byte for byte unchanged
+ *   DROP      decapsulated and dropped
+ *   KERNEL    decapsulated, handed to the kernel stack with XDP_PASS
+ *   REDIRECT  decapsulated and forwarded with bpf_redirect_map
+ */
+#define VXP_REASONS(X)                                                   \
+	X(NOT_VXLAN, PASS, "not_vxlan")                                  \
+	X(INNER_TRUNCATED, DROP, "inner_truncated")                      \
+	X(INNER_MALFORMED, DROP, "inner_malformed")                      \
+	X(INNER_NOT_IP, DROP, "inner_not_ip")                            \
+	X(FRAG_ORPHAN, DROP, "frag_orphan")                              \
+	X(BLACKHOLE, DROP, "blackhole")                                  \
+	X(UNREACHABLE, DROP, "unreachable")                              \
+	X(PROHIBITED, DROP, "prohibited")                                \
+	X(FWD_DISABLED, DROP, "forwarding_disabled")                     \
+	X(INTERNAL, DROP, "internal_error")                              \
+	X(NO_NEIGH, KERNEL, "no_neighbour")                              \
+	X(FRAG_NEEDED, KERNEL, "frag_needed")                            \
+	X(TTL_EXPIRING, KERNEL, "ttl_expiring")                          \
+	X(NOT_FORWARDED, KERNEL, "not_forwarded")                            \
+	X(NO_TX_PORT, KERNEL, "egress_not_in_tx_ports")                  \
+	X(ROUTE_UNSUPPORTED, KERNEL, "route_unsupported")                \
+	X(FORWARDED, REDIRECT, "forwarded")
+
+enum vxp_outcome {
+	VXP_OUTCOME_PASS,
+	VXP_OUTCOME_DROP,
+	VXP_OUTCOME_KERNEL,
+	VXP_OUTCOME_REDIRECT,
+	VXP_OUTCOME__COUNT
+};
+
+enum vxp_reason {
+#define VXP_REASON_ENUM(name, outcome, label) VXP_REASON_##name,
+	VXP_REASONS(VXP_REASON_ENUM)
+#undef VXP_REASON_ENUM
+	VXP_REASON__COUNT
+};
+
+static inline enum vxp_outcome vxp_reason_outcome(int reason)
+{
+	switch (reason) {
+#define VXP_REASON_CASE(name, outcome, label) \
+	case VXP_REASON_##name:               \
+		return VXP_OUTCOME_##outcome;
+		VXP_REASONS(VXP_REASON_CASE)
+#undef VXP_REASON_CASE
+	default:
+		return VXP_OUTCOME_DROP;
+	}
+}
+
+/* Things that happen to a packet on its way, besides its one reason. */
+#define VXP_EVENTS(X)                                   \
+	X(NAT_HIT, "nat_hit")                           \
+	X(DF_CLEARED, "df_cleared")                     \
+	X(FRAG_FIRST, "fragment_first")                 \
+	X(FRAG_LATER, "fragment_later")
+
+enum vxp_event {
+#define VXP_EVENT_ENUM(name, label) VXP_EVENT_##name,
+	VXP_EVENTS(VXP_EVENT_ENUM)
+#undef VXP_EVENT_ENUM
+	VXP_EVENT__COUNT
+};
+
+struct vxp_counter {
+	__u64 packets;
+	__u64 bytes; /* frame length as received, outer headers included */
+};
+
+/* The one value of the per-CPU map vxp_stats. */
+struct vxp_stats {
+	struct vxp_counter reason[VXP_REASON__COUNT];
+	__u64 event[VXP_EVENT__COUNT];
+};
+
+/* Settings reload may change; they live in the program's .data (vxp_cfg). */
+#define VXP_SETTINGS_ANY_VNI (1U << 0) /* accept every VNI, ignore vxp_vni */
+
+struct vxp_settings {
+	__u32 flags;
+	__u32 df_threshold; /* clear DF on inner IPv4 longer than this */
+	__u32 sample_rate;  /* contract step 8, feature sampling: 1 in N, 0 off */
+	__u32 reserved;
+};
+
+#define VXP_AF_INET  4
+#define VXP_AF_INET6 6
+
+union vxp_addr {
+	__be32 v4;
+	__be32 v6[4];
+	__u8 bytes[16];
+};
+
+enum vxp_nat_match {
+	VXP_NAT_MATCH_DST = 1, /* destination port */
+	VXP_NAT_MATCH_SRC = 2, /* source port */
+};
+
+/*
+ * A NAT table maps (family, protocol, match, port[, inner destination]) to a
+ * target. The program looks up the destination port first, then the source
+ * port; for each it first reads the entry with an all-zero address, which
+ * carries the port's flags, and only when VXP_NAT_F_ADDR_RULES is set looks up
+ * the exact destination address. So a port has one entry with address zero
+ * whenever it has any rule: the wildcard rule itself (VXP_NAT_F_WILDCARD), or
+ * a marker without it.
+ */
+struct vxp_nat_key {
+	__u8 family; /* VXP_AF_INET or VXP_AF_INET6 */
+	__u8 proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 match;  /* enum vxp_nat_match */
+	__u8 pad;
+	__be16 port;
+	__u16 pad2;
+	union vxp_addr daddr; /* zero: any inner destination */
+};
+
+#define VXP_NAT_F_WILDCARD   (1U << 0) /* this zero-address entry is a rule */
+#define VXP_NAT_F_ADDR_RULES (1U << 1) /* rules with an address exist for this port */
+
+struct vxp_nat_value {
+	union vxp_addr addr; /* new inner destination address */
+	__be16 port;	     /* new destination port, 0 keeps it */
+	__u16 flags;
+	__u32 rule_id;	     /* position in the configuration, for reports */
+};
+
+/* The first fragment's NAT decision, for the fragments that follow it. */
+struct vxp_frag_key {
+	__u8 family;
+	__u8 proto;
+	__u16 pad;
+	__u32 id; /* IPv4 identification or IPv6 fragment identification */
+	union vxp_addr saddr;
+	union vxp_addr daddr; /* as the fragments carry it: before NAT */
+};
+
+struct vxp_frag_value {
+	__u32 nat; /* 1: rewrite daddr to addr; 0: leave the datagram alone */
+	union vxp_addr addr;
+};
+
+#endif /* VXLAN_PIPELINE_H */

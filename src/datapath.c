@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The loaded data plane: the embedded BPF skeleton and the run-time settings
+ * user space may change under traffic (VNI filter, DF threshold, egress ports). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "datapath.h"
+#include "vxlan_pipeline.skel.h"
+
+#define VNI_BITMAP_SIZE (VXP_VNI_WORDS * sizeof(uint64_t))
+
+struct datapath {
+	struct vxp_bpf *skel;
+	uint64_t *vni_bits; /* vxp_vni, mapped */
+};
+
+struct datapath *datapath_open(const struct datapath_opts *opts)
+{
+	struct datapath *dp;
+	int err;
+
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return NULL;
+	dp->skel = vxp_bpf__open();
+	if (!dp->skel) {
+		err = -errno;
+		goto err_free;
+	}
+	dp->skel->rodata->vxlan_port = opts && opts->vxlan_port ? opts->vxlan_port
+								: VXP_VXLAN_PORT_DEFAULT;
+	err = vxp_bpf__load(dp->skel);
+	if (err)
+		goto err_destroy;
+	dp->vni_bits = mmap(NULL, VNI_BITMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    bpf_map__fd(dp->skel->maps.vxp_vni), 0);
+	if (dp->vni_bits == MAP_FAILED) {
+		err = -errno;
+		goto err_destroy;
+	}
+	return dp;
+
+err_destroy:
+	vxp_bpf__destroy(dp->skel);
+err_free:
+	free(dp);
+	errno = -err;
+	return NULL;
+}
+
+void datapath_close(struct datapath *dp)
+{
+	if (!dp)
+		return;
+	munmap(dp->vni_bits, VNI_BITMAP_SIZE);
+	vxp_bpf__destroy(dp->skel);
+	free(dp);
+}
+
+int datapath_pipeline_fd(const struct datapath *dp)
+{
+	return bpf_program__fd(dp->skel->progs.vxp_pipeline);
+}
+
+int datapath_egress_fd(const struct datapath *dp)
+{
+	return bpf_program__fd(dp->skel->progs.vxp_egress);
+}
+
+int datapath_stats_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_stats);
+}
+
+int datapath_nat_fds(const struct datapath *dp, int *ret_outer, int ret_tables[2])
+{
+	*ret_outer = bpf_map__fd(dp->skel->maps.vxp_nat);
+	ret_tables[0] = bpf_map__fd(dp->skel->maps.vxp_nat_a);
+	ret_tables[1] = bpf_map__fd(dp->skel->maps.vxp_nat_b);
+	return 0;
+}
+
+static void cfg_set_flag(struct datapath *dp, uint32_t flag, int on)
+{
+	uint32_t *flags = &dp->skel->data->vxp_cfg.flags;
+	uint32_t v = __atomic_load_n(flags, __ATOMIC_RELAXED);
+
+	__atomic_store_n(flags, on ? v | flag : v & ~flag, __ATOMIC_RELEASE);
+}
+
+int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
+{
+	uint64_t *want;
+	size_t i;
+
+	if (!vnis) {
+		cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 1);
+		return 0;
+	}
+	want = calloc(VXP_VNI_WORDS, sizeof(*want));
+	if (!want)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (vnis[i] >> VXP_VNI_BITS) {
+			free(want);
+			return -ERANGE;
+		}
+		want[vnis[i] >> 6] |= 1ULL << (vnis[i] & 63);
+	}
+	/* Each word is one store the program reads whole: add, then narrow. */
+	for (i = 0; i < VXP_VNI_WORDS; i++)
+		if (want[i] & ~dp->vni_bits[i])
+			__atomic_store_n(&dp->vni_bits[i], dp->vni_bits[i] | want[i],
+					 __ATOMIC_RELEASE);
+	cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 0);
+	for (i = 0; i < VXP_VNI_WORDS; i++)
+		if (dp->vni_bits[i] != want[i])
+			__atomic_store_n(&dp->vni_bits[i], want[i], __ATOMIC_RELEASE);
+	free(want);
+	return 0;
+}
+
+void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
+{
+	__atomic_store_n(&dp->skel->data->vxp_cfg.df_threshold, threshold, __ATOMIC_RELEASE);
+}
+
+int datapath_add_tx_port(struct datapath *dp, int ifindex)
+{
+	uint32_t key = ifindex, val = ifindex;
+
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.vxp_tx_ports), &key, &val, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int datapath_del_tx_port(struct datapath *dp, int ifindex)
+{
+	uint32_t key = ifindex;
+
+	if (bpf_map_delete_elem(bpf_map__fd(dp->skel->maps.vxp_tx_ports), &key))
+		return -errno;
+	return 0;
+}

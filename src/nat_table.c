@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* NAT rules as the data plane holds them: building a table's entries from a rule
+ * list, and installing a whole table with one map-in-map update. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "nat_table.h"
+
+#define NO_RULE SIZE_MAX /* origin of a port marker */
+
+struct draft {
+	struct nat_entry e;
+	size_t origin; /* index of the rule, or NO_RULE */
+};
+
+static bool addr_is_zero(const union vxp_addr *a)
+{
+	static const union vxp_addr zero;
+
+	return !memcmp(a, &zero, sizeof(*a));
+}
+
+static int rule_valid(const struct nat_rule *r)
+{
+	if (r->family != VXP_AF_INET && r->family != VXP_AF_INET6)
+		return 0;
+	if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+		return 0;
+	if (r->match != VXP_NAT_MATCH_DST && r->match != VXP_NAT_MATCH_SRC)
+		return 0;
+	return !(r->has_daddr && addr_is_zero(&r->daddr));
+}
+
+static void draft_rule(const struct nat_rule *r, size_t i, struct draft *ret_rule,
+		       struct draft *ret_marker)
+{
+	struct vxp_nat_key key = {
+		.family = r->family,
+		.proto = r->proto,
+		.match = r->match,
+		.port = htons(r->port),
+	};
+
+	*ret_marker = (struct draft){ .e.key = key, .origin = NO_RULE };
+	ret_marker->e.value.flags = VXP_NAT_F_ADDR_RULES;
+	if (r->has_daddr)
+		key.daddr = r->daddr;
+	*ret_rule = (struct draft){
+		.e.key = key,
+		.e.value = {
+			.addr = r->to_addr,
+			.port = htons(r->to_port),
+			.flags = r->has_daddr ? 0 : VXP_NAT_F_WILDCARD,
+			.rule_id = r->id,
+		},
+		.origin = i,
+	};
+}
+
+static int draft_cmp(const void *a, const void *b)
+{
+	const struct draft *x = a, *y = b;
+	int c = memcmp(&x->e.key, &y->e.key, sizeof(x->e.key));
+
+	if (c)
+		return c;
+	/* a rule sorts before the markers of its key, then by position */
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	return 0;
+}
+
+/* Folds sorted drafts with equal keys into one entry each. */
+static int drafts_merge(struct draft *d, size_t nd, struct nat_entry *entries, size_t max,
+			size_t ret_conflict[2])
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nd; i++) {
+		struct nat_entry *last = n ? &entries[n - 1] : NULL;
+
+		if (last && !memcmp(&last->key, &d[i].e.key, sizeof(last->key))) {
+			if (d[i].origin != NO_RULE) {
+				ret_conflict[0] = d[i - 1].origin;
+				ret_conflict[1] = d[i].origin;
+				return -EEXIST;
+			}
+			last->value.flags |= d[i].e.value.flags;
+			continue;
+		}
+		if (n == max)
+			return -E2BIG;
+		entries[n++] = d[i].e;
+	}
+	return (int)n;
+}
+
+int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *entries,
+		    size_t max, size_t ret_conflict[2])
+{
+	struct draft *d;
+	size_t i, nd = 0;
+	int ret;
+
+	d = calloc(2 * n + 1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!rule_valid(&rules[i])) {
+			ret_conflict[0] = i;
+			free(d);
+			return -EINVAL;
+		}
+		draft_rule(&rules[i], i, &d[nd], &d[nd + 1]);
+		nd += rules[i].has_daddr ? 2 : 1;
+	}
+	qsort(d, nd, sizeof(*d), draft_cmp);
+	ret = drafts_merge(d, nd, entries, max, ret_conflict);
+	/* the first of two equal rules is the one written first */
+	if (ret == -EEXIST && ret_conflict[0] > ret_conflict[1]) {
+		i = ret_conflict[0];
+		ret_conflict[0] = ret_conflict[1];
+		ret_conflict[1] = i;
+	}
+	free(d);
+	return ret;
+}
+
+static int map_id(int fd, uint32_t *ret_id)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*ret_id = info.id;
+	return 0;
+}
+
+int nat_table_active(int outer_fd, const int tables[2])
+{
+	uint32_t zero = 0, id, table_id = 0;
+	int i, err;
+
+	if (bpf_map_lookup_elem(outer_fd, &zero, &id))
+		return -errno;
+	for (i = 0; i < 2; i++) {
+		err = map_id(tables[i], &table_id);
+		if (err)
+			return err;
+		if (table_id == id)
+			return i;
+	}
+	return -ENOENT;
+}
+
+static int table_clear(int fd)
+{
+	struct vxp_nat_key key;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key))
+		if (bpf_map_delete_elem(fd, &key))
+			return -errno;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries,
+		      size_t n)
+{
+	uint32_t zero = 0;
+	int active, next, err;
+	size_t i;
+
+	active = nat_table_active(outer_fd, tables);
+	if (active < 0)
+		return active;
+	next = !active;
+	err = table_clear(tables[next]);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(tables[next], &entries[i].key, &entries[i].value,
+					BPF_NOEXIST))
+			return -errno;
+	if (bpf_map_update_elem(outer_fd, &zero, &tables[next], BPF_ANY))
+		return -errno;
+	return next;
+}

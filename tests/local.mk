@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# make check: unit tests without privileges, BPF tests through
+# BPF_PROG_TEST_RUN on the real skeleton, all speaking TAP.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+AM_TESTS_ENVIRONMENT = VXP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export VXP_TEST_DATA;
+
+check_LIBRARIES += tests/lib/libvxptest.a
+tests_lib_libvxptest_a_SOURCES = \
+	tests/lib/tap.c tests/lib/tap.h \
+	tests/lib/pkt.c tests/lib/pkt.h \
+	tests/lib/testnet.c tests/lib/testnet.h \
+	tests/lib/dprun.c tests/lib/dprun.h
+tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
+
+TEST_LIBS = tests/lib/libvxptest.a $(VXP_LIBS)
+
+UNIT_TESTS =
+BPF_TESTS = \
+	tests/bpf/test_recognise \
+	tests/bpf/test_decap
+
+check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS)
+TESTS += $(UNIT_TESTS) $(BPF_TESTS)
+
+tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
+tests_bpf_test_decap_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/data
