@@ -14,14 +14,28 @@ tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 
 TEST_LIBS = tests/lib/libvxptest.a $(VXP_LIBS)
 
-UNIT_TESTS =
+UNIT_TESTS = \
+	tests/unit/test_nat_table \
+	tests/unit/test_pkt
 BPF_TESTS = \
 	tests/bpf/test_recognise \
-	tests/bpf/test_decap
+	tests/bpf/test_decap \
+	tests/bpf/test_nat \
+	tests/bpf/test_forward \
+	tests/bpf/test_captures \
+	tests/bpf/test_truncation
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS)
 TESTS += $(UNIT_TESTS) $(BPF_TESTS)
 
+tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
+tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
+tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
+tests_bpf_test_nat_LDADD = $(TEST_LIBS)
+tests_bpf_test_forward_LDADD = $(TEST_LIBS)
+tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
+tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
+tests_bpf_test_truncation_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/data

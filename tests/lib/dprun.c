@@ -173,8 +173,8 @@ static size_t expected_frame(const struct dp_case *c, int outcome, uint8_t *want
 	s.vxlan = false;
 	memset(&s.l2, 0, sizeof(s.l2));
 	if (outcome == VXP_OUTCOME_REDIRECT) {
-		memcpy(s.l2.dst, gw, 6);
-		memcpy(s.l2.src, out0, 6);
+		memcpy(s.l2.dst, c->fwd_dmac ? c->fwd_dmac : gw, 6);
+		memcpy(s.l2.src, c->fwd_smac ? c->fwd_smac : out0, 6);
 		s.ip.ttl = (uint8_t)((c->in.ip.ttl ? c->in.ip.ttl : 64) - 1);
 	} else {
 		memcpy(s.l2.dst, c->in.outer_l2.dst, 6);

@@ -36,6 +36,8 @@ struct dp_case {
 	const char *nat_addr;	/* new inner destination */
 	uint16_t nat_port;	/* new destination port; 0: unchanged */
 	bool df_cleared;
+	const uint8_t *fwd_dmac; /* forwarded: next hop; NULL is MAC_GW */
+	const uint8_t *fwd_smac; /* forwarded: egress; NULL is MAC_OUT0 */
 };
 
 #define EV(name) (1U << VXP_EVENT_##name)

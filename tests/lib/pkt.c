@@ -354,27 +354,33 @@ uint16_t pkt_l4_csum(const uint8_t *f, size_t len)
 	return get16(f + l4off + (proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 2));
 }
 
+/* Lines of b that differ from other, with * before each differing byte. */
 static void hexdump(const char *tag, const uint8_t *b, size_t len, const uint8_t *other,
 		    size_t olen)
 {
 	char line[160];
+	bool any;
 	size_t i, j;
 	int n;
 
 	for (i = 0; i < len; i += 16) {
 		n = snprintf(line, sizeof(line), "%s %04zx:", tag, i);
+		any = false;
 		for (j = i; j < i + 16 && j < len; j++) {
 			bool differs = j >= olen || other[j] != b[j];
 
+			any |= differs;
 			n += snprintf(line + n, sizeof(line) - n, "%s%02x", differs ? "*" : " ", b[j]);
 		}
-		tap_diag("%s", line);
+		if (any)
+			tap_diag("%s", line);
 	}
 }
 
 void pkt_hexdiff(const uint8_t *want, size_t wlen, const uint8_t *got, size_t glen)
 {
-	tap_diag("want %zu bytes, got %zu (* marks a difference)", wlen, glen);
+	tap_diag("want %zu bytes, got %zu; lines that differ, * before each difference:",
+		 wlen, glen);
 	hexdump("want", want, wlen, got, glen);
 	hexdump("got ", got, glen, want, wlen);
 }

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Contract steps 5 and 6: DF cleared above the threshold only, and every
+ * forwarding outcome of bpf_fib_lookup, IPv4 and IPv6, against routes and
+ * neighbours in the test's own namespace. */
+#include "config.h"
+
+#include "specs.h"
+#include "tap.h"
+
+#define FWD VXP_REASON_FORWARDED
+
+/* An inner IPv4 UDP packet of total length len with DF set. */
+#define DF_PKT(to, len)                                                              \
+	.ip = { .family = 4, .src = "10.0.5.1", .dst = to, .proto = IPPROTO_UDP,      \
+		.df = true },                                                         \
+	.l4 = { .sport = 1, .dport = 2, .payload = (len) - 28 }
+
+static const struct dp_case df_cases[] = {
+	{ "DF below the threshold (1399) stays", .in = { VX4, DF_PKT("10.2.0.2", 1399) },
+	  .reason = FWD },
+	{ "DF at the threshold (1400) stays", .in = { VX4, DF_PKT("10.2.0.2", 1400) },
+	  .reason = FWD },
+	{ "DF above the threshold (1401) cleared", .in = { VX4, DF_PKT("10.2.0.2", 1401) },
+	  .reason = FWD, .events = EV(DF_CLEARED), .df_cleared = true },
+	{ "DF at 1486 cleared, outer over IPv6", .in = { VX6, DF_PKT("10.2.0.2", 1486) },
+	  .reason = FWD, .events = EV(DF_CLEARED), .df_cleared = true },
+	{ "no DF above the threshold: nothing to clear",
+	  .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1", .dst = "10.2.0.2",
+			       .proto = IPPROTO_UDP },
+		  .l4 = { .sport = 1, .dport = 2, .payload = 1472 } },
+	  .reason = FWD },
+	{ "DF cleared, then too big for mtu0: the kernel fragments",
+	  .in = { VX4, DF_PKT("10.5.0.2", 1450) },
+	  .reason = VXP_REASON_FRAG_NEEDED, .events = EV(DF_CLEARED), .df_cleared = true },
+	{ "DF kept below the threshold, too big for mtu0: the kernel answers",
+	  .in = { VX4, DF_PKT("10.5.0.2", 1300) }, .reason = VXP_REASON_FRAG_NEEDED },
+};
+
+static const uint8_t mtu_gw[] = { 0x02, 0x00, 0x00, 0x00, 0x03, 0x02 }, mtu0[] = MAC_MTU0;
+
+static const struct dp_case fib_cases[] = {
+	{ "IPv4 via the neighbour on out0", .in = { VX4, UDP4("10.0.5.1", "10.2.0.2"),
+						    PORTS(1, 2) },
+	  .reason = FWD },
+	{ "IPv6 via the neighbour on out0", .in = { VX4, UDP6("fd00:5::1", "fd02::2"),
+						    PORTS(1, 2) },
+	  .reason = FWD },
+	{ "IPv4 TTL 2 still forwarded", .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1",
+							     .dst = "10.2.0.2",
+							     .proto = IPPROTO_UDP, .ttl = 2 },
+						PORTS(1, 2) },
+	  .reason = FWD },
+	{ "IPv4 TTL 1: the kernel answers", .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1",
+								 .dst = "10.2.0.2",
+								 .proto = IPPROTO_UDP,
+								 .ttl = 1 },
+						    PORTS(1, 2) },
+	  .reason = VXP_REASON_TTL_EXPIRING },
+	{ "IPv6 hop limit 1: the kernel answers",
+	  .in = { VX4, .ip = { .family = 6, .src = "fd00:5::1", .dst = "fd02::2",
+			       .proto = IPPROTO_UDP, .ttl = 1 },
+		  PORTS(1, 2) },
+	  .reason = VXP_REASON_TTL_EXPIRING },
+	{ "IPv4 no neighbour yet", .in = { VX4, UDP4("10.0.5.1", "10.4.0.2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NO_NEIGH },
+	{ "IPv6 no neighbour yet", .in = { VX4, UDP6("fd00:5::1", "fd04::2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NO_NEIGH },
+	{ "IPv4 larger than the egress MTU", .in = { VX4, UDP4("10.0.5.1", "10.5.0.2"),
+						     .l4 = { .sport = 1, .dport = 2,
+							     .payload = 1300 } },
+	  .reason = VXP_REASON_FRAG_NEEDED },
+	{ "IPv6 larger than the egress MTU", .in = { VX4, UDP6("fd00:5::1", "fd05::2"),
+						     .l4 = { .sport = 1, .dport = 2,
+							     .payload = 1300 } },
+	  .reason = VXP_REASON_FRAG_NEEDED },
+	{ "IPv4 exactly the egress MTU, via mtu0", .in = { VX4, UDP4("10.0.5.1", "10.5.0.2"),
+							   .l4 = { .sport = 1, .dport = 2,
+								   .payload = 1280 - 28 } },
+	  .reason = FWD, .fwd_dmac = mtu_gw, .fwd_smac = mtu0 },
+	{ "IPv4 blackhole route", .in = { VX4, UDP4("10.0.5.1", "10.6.0.2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_BLACKHOLE },
+	{ "IPv6 blackhole route", .in = { VX4, UDP6("fd00:5::1", "fd06::2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_BLACKHOLE },
+	{ "IPv4 unreachable route", .in = { VX4, UDP4("10.0.5.1", "10.7.0.2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_UNREACHABLE },
+	{ "IPv6 unreachable route", .in = { VX4, UDP6("fd00:5::1", "fd07::2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_UNREACHABLE },
+	{ "IPv4 prohibit route", .in = { VX4, UDP4("10.0.5.1", "10.8.0.2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_PROHIBITED },
+	{ "IPv6 prohibit route", .in = { VX4, UDP6("fd00:5::1", "fd08::2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_PROHIBITED },
+	{ "IPv4 egress not a tx port", .in = { VX4, UDP4("10.0.5.1", "10.9.0.2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NO_TX_PORT },
+	{ "IPv6 egress not a tx port", .in = { VX4, UDP6("fd00:5::1", "fd09::2"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NO_TX_PORT },
+	{ "IPv4 to this host", .in = { VX4, UDP4("10.0.5.1", "10.0.0.1"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NOT_FORWARDED },
+	{ "IPv6 to this host", .in = { VX4, UDP6("fd00:5::1", "fd00::1"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NOT_FORWARDED },
+	{ "IPv4 without a route", .in = { VX4, UDP4("10.0.5.1", "172.31.0.1"), PORTS(1, 2) },
+	  .reason = VXP_REASON_NOT_FORWARDED },
+};
+
+/* Forwarding switched off in the namespace: dropped and counted, not bypassed. */
+static void check_forwarding_disabled(struct dp_env *env)
+{
+	const struct dp_case v4 = { "IPv4 forwarding disabled on in0",
+				    .in = { VX4, UDP4("10.0.5.1", "10.2.0.2"), PORTS(1, 2) },
+				    .reason = VXP_REASON_FWD_DISABLED };
+	const struct dp_case v6 = { "IPv6 forwarding disabled",
+				    .in = { VX4, UDP6("fd00:5::1", "fd02::2"), PORTS(1, 2) },
+				    .reason = VXP_REASON_FWD_DISABLED };
+
+	tap_ok(!testnet_sh("sysctl -qw net.ipv4.conf.in0.forwarding=0"), "IPv4 forwarding off");
+	dp_case_check(env, &v4);
+	tap_ok(!testnet_sh("sysctl -qw net.ipv4.conf.in0.forwarding=1"), "IPv4 forwarding on");
+	tap_ok(!testnet_sh("sysctl -qw net.ipv6.conf.all.forwarding=0"), "IPv6 forwarding off");
+	dp_case_check(env, &v6);
+	tap_ok(!testnet_sh("sysctl -qw net.ipv6.conf.all.forwarding=1"), "IPv6 forwarding on");
+}
+
+/* The threshold is a run-time setting. */
+static void check_threshold_change(struct dp_env *env)
+{
+	struct dp_case c = { "DF at 1001 cleared with threshold 1000",
+			     .in = { VX4, DF_PKT("10.2.0.2", 1001) },
+			     .reason = FWD, .events = EV(DF_CLEARED), .df_cleared = true };
+
+	datapath_set_df_threshold(env->dp, 1000);
+	dp_case_check(env, &c);
+	datapath_set_df_threshold(env->dp, VXP_DF_THRESHOLD_OFF);
+	c = (struct dp_case){ "DF at 1500 kept with the threshold off",
+			      .in = { VX4, DF_PKT("10.2.0.2", 1500) }, .reason = FWD };
+	dp_case_check(env, &c);
+	datapath_set_df_threshold(env->dp, VXP_DF_THRESHOLD_DEFAULT);
+}
+
+int main(void)
+{
+	struct dp_env env;
+	size_t i;
+
+	dp_env_setup(&env);
+	for (i = 0; i < ARRAY_SIZE(df_cases); i++)
+		dp_case_check(&env, &df_cases[i]);
+	check_threshold_change(&env);
+	for (i = 0; i < ARRAY_SIZE(fib_cases); i++)
+		dp_case_check(&env, &fib_cases[i]);
+	check_forwarding_disabled(&env);
+	dp_env_teardown(&env);
+	return tap_done();
+}
