@@ -78,19 +78,19 @@ enum vxp_frag_kind {
 };
 
 struct vxp_pkt {
-	__u32 len;	/* frame length as received */
+	__u32 len; /* frame length as received */
 	__u32 vni;
-	__u32 events;	/* bit per enum vxp_event */
-	void *inner;	/* inner Ethernet header, before decapsulation */
+	__u32 events;		   /* bit per enum vxp_event */
+	void *inner;		   /* inner Ethernet header, before decapsulation */
 	__u8 outer_dmac[ETH_ALEN]; /* the ingress interface's own address */
 	__u8 inner_smac[ETH_ALEN];
 	__be16 l3_proto; /* inner ETH_P_IP or ETH_P_IPV6 */
 	__u8 l4_proto;
-	__u8 frag;	 /* enum vxp_frag_kind */
+	__u8 frag; /* enum vxp_frag_kind */
 	__be32 frag_id;
-	__be16 sport;	 /* valid for TCP and UDP unless frag is LATER */
+	__be16 sport; /* valid for TCP and UDP unless frag is LATER */
 	__be16 dport;
-	void *l4;	 /* after decapsulation; NULL when no ports */
+	void *l4; /* after decapsulation; NULL when no ports */
 };
 
 #endif /* VXP_MAPS_H */

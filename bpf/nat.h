@@ -83,8 +83,7 @@ static __always_inline struct vxp_nat_value *nat_lookup(const struct vxp_pkt *p,
 
 /* L4 checksum and port; diff already holds the pseudo-header change. A zero
  * UDP checksum means none and stays zero; a computed zero is sent as 0xffff. */
-static __always_inline void nat_rewrite_l4(struct vxp_pkt *p, void *end, __u64 diff,
-					   __be16 port)
+static __always_inline void nat_rewrite_l4(struct vxp_pkt *p, void *end, __u64 diff, __be16 port)
 {
 	struct tcphdr *th = p->l4;
 	struct udphdr *uh = p->l4;

@@ -12,7 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#define VXP_VLAN_MAX	2
+#define VXP_VLAN_MAX	 2
 #define VXP_IPV6_EXT_MAX 4
 
 struct cursor {

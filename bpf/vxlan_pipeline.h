@@ -9,11 +9,11 @@
 #define VXP_VXLAN_PORT_DEFAULT	 4789
 #define VXP_DF_THRESHOLD_DEFAULT 1400
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
-#define VXP_DF_THRESHOLD_OFF	 65535
+#define VXP_DF_THRESHOLD_OFF 65535
 
 #define VXP_VNI_BITS	     24
 #define VXP_VNI_WORDS	     (1U << (VXP_VNI_BITS - 6)) /* one bit per VNI */
-#define VXP_NAT_ENTRIES_MAX  8192 /* per table, rules plus port markers */
+#define VXP_NAT_ENTRIES_MAX  8192			/* per table, rules plus port markers */
 #define VXP_FRAG_ENTRIES_MAX 16384
 #define VXP_TX_PORTS_MAX     64
 
@@ -27,23 +27,23 @@
  *   KERNEL    decapsulated, handed to the kernel stack with XDP_PASS
  *   REDIRECT  decapsulated and forwarded with bpf_redirect_map
  */
-#define VXP_REASONS(X)                                                   \
-	X(NOT_VXLAN, PASS, "not_vxlan")                                  \
-	X(INNER_TRUNCATED, DROP, "inner_truncated")                      \
-	X(INNER_MALFORMED, DROP, "inner_malformed")                      \
-	X(INNER_NOT_IP, DROP, "inner_not_ip")                            \
-	X(FRAG_ORPHAN, DROP, "frag_orphan")                              \
-	X(BLACKHOLE, DROP, "blackhole")                                  \
-	X(UNREACHABLE, DROP, "unreachable")                              \
-	X(PROHIBITED, DROP, "prohibited")                                \
-	X(FWD_DISABLED, DROP, "forwarding_disabled")                     \
-	X(INTERNAL, DROP, "internal_error")                              \
-	X(NO_NEIGH, KERNEL, "no_neighbour")                              \
-	X(FRAG_NEEDED, KERNEL, "frag_needed")                            \
-	X(TTL_EXPIRING, KERNEL, "ttl_expiring")                          \
-	X(NOT_FORWARDED, KERNEL, "not_forwarded")                            \
-	X(NO_TX_PORT, KERNEL, "egress_not_in_tx_ports")                  \
-	X(ROUTE_UNSUPPORTED, KERNEL, "route_unsupported")                \
+#define VXP_REASONS(X)                                    \
+	X(NOT_VXLAN, PASS, "not_vxlan")                   \
+	X(INNER_TRUNCATED, DROP, "inner_truncated")       \
+	X(INNER_MALFORMED, DROP, "inner_malformed")       \
+	X(INNER_NOT_IP, DROP, "inner_not_ip")             \
+	X(FRAG_ORPHAN, DROP, "frag_orphan")               \
+	X(BLACKHOLE, DROP, "blackhole")                   \
+	X(UNREACHABLE, DROP, "unreachable")               \
+	X(PROHIBITED, DROP, "prohibited")                 \
+	X(FWD_DISABLED, DROP, "forwarding_disabled")      \
+	X(INTERNAL, DROP, "internal_error")               \
+	X(NO_NEIGH, KERNEL, "no_neighbour")               \
+	X(FRAG_NEEDED, KERNEL, "frag_needed")             \
+	X(TTL_EXPIRING, KERNEL, "ttl_expiring")           \
+	X(NOT_FORWARDED, KERNEL, "not_forwarded")         \
+	X(NO_TX_PORT, KERNEL, "egress_not_in_tx_ports")   \
+	X(ROUTE_UNSUPPORTED, KERNEL, "route_unsupported") \
 	X(FORWARDED, REDIRECT, "forwarded")
 
 enum vxp_outcome {
@@ -58,7 +58,7 @@ enum vxp_reason {
 #define VXP_REASON_ENUM(name, outcome, label) VXP_REASON_##name,
 	VXP_REASONS(VXP_REASON_ENUM)
 #undef VXP_REASON_ENUM
-	VXP_REASON__COUNT
+		VXP_REASON__COUNT
 };
 
 static inline enum vxp_outcome vxp_reason_outcome(int reason)
@@ -75,17 +75,17 @@ static inline enum vxp_outcome vxp_reason_outcome(int reason)
 }
 
 /* Things that happen to a packet on its way, besides its one reason. */
-#define VXP_EVENTS(X)                                   \
-	X(NAT_HIT, "nat_hit")                           \
-	X(DF_CLEARED, "df_cleared")                     \
-	X(FRAG_FIRST, "fragment_first")                 \
+#define VXP_EVENTS(X)                   \
+	X(NAT_HIT, "nat_hit")           \
+	X(DF_CLEARED, "df_cleared")     \
+	X(FRAG_FIRST, "fragment_first") \
 	X(FRAG_LATER, "fragment_later")
 
 enum vxp_event {
 #define VXP_EVENT_ENUM(name, label) VXP_EVENT_##name,
 	VXP_EVENTS(VXP_EVENT_ENUM)
 #undef VXP_EVENT_ENUM
-	VXP_EVENT__COUNT
+		VXP_EVENT__COUNT
 };
 
 struct vxp_counter {
@@ -149,7 +149,7 @@ struct vxp_nat_value {
 	union vxp_addr addr; /* new inner destination address */
 	__be16 port;	     /* new destination port, 0 keeps it */
 	__u16 flags;
-	__u32 rule_id;	     /* position in the configuration, for reports */
+	__u32 rule_id; /* position in the configuration, for reports */
 };
 
 /* The first fragment's NAT decision, for the fragments that follow it. */

@@ -33,8 +33,8 @@ struct datapath *datapath_open(const struct datapath_opts *opts)
 		err = -errno;
 		goto err_free;
 	}
-	dp->skel->rodata->vxlan_port = opts && opts->vxlan_port ? opts->vxlan_port
-								: VXP_VXLAN_PORT_DEFAULT;
+	dp->skel->rodata->vxlan_port =
+		opts && opts->vxlan_port ? opts->vxlan_port : VXP_VXLAN_PORT_DEFAULT;
 	err = vxp_bpf__load(dp->skel);
 	if (err)
 		goto err_destroy;

@@ -101,8 +101,8 @@ static int drafts_merge(struct draft *d, size_t nd, struct nat_entry *entries, s
 	return (int)n;
 }
 
-int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *entries,
-		    size_t max, size_t ret_conflict[2])
+int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *entries, size_t max,
+		    size_t ret_conflict[2])
 {
 	struct draft *d;
 	size_t i, nd = 0;
@@ -170,8 +170,7 @@ static int table_clear(int fd)
 	return errno == ENOENT ? 0 : -errno;
 }
 
-int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries,
-		      size_t n)
+int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries, size_t n)
 {
 	uint32_t zero = 0;
 	int active, next, err;

@@ -10,15 +10,15 @@
 #include "vxlan_pipeline.h"
 
 struct nat_rule {
-	uint8_t family;		/* VXP_AF_INET or VXP_AF_INET6 */
-	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t match;		/* enum vxp_nat_match */
-	bool has_daddr;		/* match the inner destination address too */
-	uint16_t port;		/* host order */
+	uint8_t family; /* VXP_AF_INET or VXP_AF_INET6 */
+	uint8_t proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t match;	/* enum vxp_nat_match */
+	bool has_daddr; /* match the inner destination address too */
+	uint16_t port;	/* host order */
 	union vxp_addr daddr;
 	union vxp_addr to_addr;
-	uint16_t to_port;	/* host order; 0 keeps the destination port */
-	uint32_t id;		/* the caller's name for the rule, kept in the map */
+	uint16_t to_port; /* host order; 0 keeps the destination port */
+	uint32_t id;	  /* the caller's name for the rule, kept in the map */
 };
 
 struct nat_entry {
@@ -32,8 +32,8 @@ struct nat_entry {
  *  -EEXIST  two rules match the same packets (ret_conflict[0], [1]: indexes)
  *  -E2BIG   more than max entries would be needed
  *  -ENOMEM */
-int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *entries,
-		    size_t max, size_t ret_conflict[2]);
+int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *entries, size_t max,
+		    size_t ret_conflict[2]);
 
 /* Which of tables[] the outer map holds now: 0 or 1, or -errno. */
 int nat_table_active(int outer_fd, const int tables[2]);
@@ -42,7 +42,6 @@ int nat_table_active(int outer_fd, const int tables[2]);
  * update of the outer map: a packet sees the old rule set or the new one, never
  * a mix. Returns the index of the table now installed, or -errno with the
  * installed table untouched. */
-int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries,
-		      size_t n);
+int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries, size_t n);
 
 #endif /* VXP_NAT_TABLE_H */

@@ -7,11 +7,17 @@
 #include <netinet/in.h>
 #include "dprun.h"
 
-#define INNER_DMAC { 0x0a, 0x00, 0x00, 0x00, 0x00, 0x01 }
-#define INNER_SMAC { 0x0a, 0x00, 0x00, 0x00, 0x00, 0x02 }
+#define INNER_DMAC                                 \
+	{                                          \
+		0x0a, 0x00, 0x00, 0x00, 0x00, 0x01 \
+	}
+#define INNER_SMAC                                 \
+	{                                          \
+		0x0a, 0x00, 0x00, 0x00, 0x00, 0x02 \
+	}
 
-#define L2_OUTER .outer_l2 = { .dst = MAC_IN0, .src = MAC_PEER }
-#define L2_INNER .l2 = { .dst = INNER_DMAC, .src = INNER_SMAC }
+#define L2_OUTER  .outer_l2 = { .dst = MAC_IN0, .src = MAC_PEER }
+#define L2_INNER  .l2 = { .dst = INNER_DMAC, .src = INNER_SMAC }
 #define IP_OUTER4 .outer_ip = { .family = 4, .src = "10.0.0.2", .dst = "10.0.0.1" }
 #define IP_OUTER6 .outer_ip = { .family = 6, .src = "fd00::2", .dst = "fd00::1" }
 
@@ -19,10 +25,10 @@
 #define VX4 .vxlan = true, L2_OUTER, IP_OUTER4, .vni = 42, L2_INNER
 #define VX6 .vxlan = true, L2_OUTER, IP_OUTER6, .vni = 42, L2_INNER
 
-#define UDP4(s, d) .ip = { .family = 4, .src = s, .dst = d, .proto = IPPROTO_UDP }
-#define TCP4(s, d) .ip = { .family = 4, .src = s, .dst = d, .proto = IPPROTO_TCP }
-#define UDP6(s, d) .ip = { .family = 6, .src = s, .dst = d, .proto = IPPROTO_UDP }
-#define TCP6(s, d) .ip = { .family = 6, .src = s, .dst = d, .proto = IPPROTO_TCP }
+#define UDP4(s, d)  .ip = { .family = 4, .src = s, .dst = d, .proto = IPPROTO_UDP }
+#define TCP4(s, d)  .ip = { .family = 4, .src = s, .dst = d, .proto = IPPROTO_TCP }
+#define UDP6(s, d)  .ip = { .family = 6, .src = s, .dst = d, .proto = IPPROTO_UDP }
+#define TCP6(s, d)  .ip = { .family = 6, .src = s, .dst = d, .proto = IPPROTO_TCP }
 #define PORTS(s, d) .l4 = { .sport = s, .dport = d, .payload = 32 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

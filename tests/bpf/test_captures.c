@@ -69,13 +69,12 @@ static int check_packet(struct dp_env *env, const char *tag, const uint8_t *f, s
 	bool same;
 
 	if (inner)
-		reason = (f[inner + 12] == 0x08 && f[inner + 13] == 0x00)
-				 ? VXP_REASON_FORWARDED
-				 : VXP_REASON_INNER_NOT_IP;
+		reason = (f[inner + 12] == 0x08 && f[inner + 13] == 0x00) ? VXP_REASON_FORWARDED
+									  : VXP_REASON_INNER_NOT_IP;
 	if (!tap_ok(!dp_run(env, f, len, &r), "%s: runs", tag))
 		return -1;
-	tap_ok(r.verdict == dp_verdict(reason) && dp_counted(&r.delta, reason, len, 0),
-	       "%s: %s", tag, stats_reason_label(reason));
+	tap_ok(r.verdict == dp_verdict(reason) && dp_counted(&r.delta, reason, len, 0), "%s: %s",
+	       tag, stats_reason_label(reason));
 	if (reason == VXP_REASON_NOT_VXLAN) {
 		same = r.out_len == len && !memcmp(r.out, f, len);
 		if (!tap_ok(same, "%s: unchanged", tag))

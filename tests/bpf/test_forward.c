@@ -10,10 +10,9 @@
 #define FWD VXP_REASON_FORWARDED
 
 /* An inner IPv4 UDP packet of total length len with DF set. */
-#define DF_PKT(to, len)                                                              \
-	.ip = { .family = 4, .src = "10.0.5.1", .dst = to, .proto = IPPROTO_UDP,      \
-		.df = true },                                                         \
-	.l4 = { .sport = 1, .dport = 2, .payload = (len) - 28 }
+#define DF_PKT(to, len)                                                                        \
+	.ip = { .family = 4, .src = "10.0.5.1", .dst = to, .proto = IPPROTO_UDP, .df = true }, \
+	.l4 = { .sport = 1, .dport = 2, .payload = (len)-28 }
 
 static const struct dp_case df_cases[] = {
 	{ "DF below the threshold (1399) stays", .in = { VX4, DF_PKT("10.2.0.2", 1399) },
@@ -25,13 +24,13 @@ static const struct dp_case df_cases[] = {
 	{ "DF at 1486 cleared, outer over IPv6", .in = { VX6, DF_PKT("10.2.0.2", 1486) },
 	  .reason = FWD, .events = EV(DF_CLEARED), .df_cleared = true },
 	{ "no DF above the threshold: nothing to clear",
-	  .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1", .dst = "10.2.0.2",
-			       .proto = IPPROTO_UDP },
+	  .in = { VX4,
+		  .ip = { .family = 4, .src = "10.0.5.1", .dst = "10.2.0.2", .proto = IPPROTO_UDP },
 		  .l4 = { .sport = 1, .dport = 2, .payload = 1472 } },
 	  .reason = FWD },
 	{ "DF cleared, then too big for mtu0: the kernel fragments",
-	  .in = { VX4, DF_PKT("10.5.0.2", 1450) },
-	  .reason = VXP_REASON_FRAG_NEEDED, .events = EV(DF_CLEARED), .df_cleared = true },
+	  .in = { VX4, DF_PKT("10.5.0.2", 1450) }, .reason = VXP_REASON_FRAG_NEEDED,
+	  .events = EV(DF_CLEARED), .df_cleared = true },
 	{ "DF kept below the threshold, too big for mtu0: the kernel answers",
 	  .in = { VX4, DF_PKT("10.5.0.2", 1300) }, .reason = VXP_REASON_FRAG_NEEDED },
 };
@@ -39,43 +38,52 @@ static const struct dp_case df_cases[] = {
 static const uint8_t mtu_gw[] = { 0x02, 0x00, 0x00, 0x00, 0x03, 0x02 }, mtu0[] = MAC_MTU0;
 
 static const struct dp_case fib_cases[] = {
-	{ "IPv4 via the neighbour on out0", .in = { VX4, UDP4("10.0.5.1", "10.2.0.2"),
-						    PORTS(1, 2) },
+	{ "IPv4 via the neighbour on out0",
+	  .in = { VX4, UDP4("10.0.5.1", "10.2.0.2"), PORTS(1, 2) }, .reason = FWD },
+	{ "IPv6 via the neighbour on out0",
+	  .in = { VX4, UDP6("fd00:5::1", "fd02::2"), PORTS(1, 2) }, .reason = FWD },
+	{ "IPv4 TTL 2 still forwarded",
+	  .in = { VX4,
+		  .ip = { .family = 4,
+			  .src = "10.0.5.1",
+			  .dst = "10.2.0.2",
+			  .proto = IPPROTO_UDP,
+			  .ttl = 2 },
+		  PORTS(1, 2) },
 	  .reason = FWD },
-	{ "IPv6 via the neighbour on out0", .in = { VX4, UDP6("fd00:5::1", "fd02::2"),
-						    PORTS(1, 2) },
-	  .reason = FWD },
-	{ "IPv4 TTL 2 still forwarded", .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1",
-							     .dst = "10.2.0.2",
-							     .proto = IPPROTO_UDP, .ttl = 2 },
-						PORTS(1, 2) },
-	  .reason = FWD },
-	{ "IPv4 TTL 1: the kernel answers", .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1",
-								 .dst = "10.2.0.2",
-								 .proto = IPPROTO_UDP,
-								 .ttl = 1 },
-						    PORTS(1, 2) },
+	{ "IPv4 TTL 1: the kernel answers",
+	  .in = { VX4,
+		  .ip = { .family = 4,
+			  .src = "10.0.5.1",
+			  .dst = "10.2.0.2",
+			  .proto = IPPROTO_UDP,
+			  .ttl = 1 },
+		  PORTS(1, 2) },
 	  .reason = VXP_REASON_TTL_EXPIRING },
 	{ "IPv6 hop limit 1: the kernel answers",
-	  .in = { VX4, .ip = { .family = 6, .src = "fd00:5::1", .dst = "fd02::2",
-			       .proto = IPPROTO_UDP, .ttl = 1 },
+	  .in = { VX4,
+		  .ip = { .family = 6,
+			  .src = "fd00:5::1",
+			  .dst = "fd02::2",
+			  .proto = IPPROTO_UDP,
+			  .ttl = 1 },
 		  PORTS(1, 2) },
 	  .reason = VXP_REASON_TTL_EXPIRING },
 	{ "IPv4 no neighbour yet", .in = { VX4, UDP4("10.0.5.1", "10.4.0.2"), PORTS(1, 2) },
 	  .reason = VXP_REASON_NO_NEIGH },
 	{ "IPv6 no neighbour yet", .in = { VX4, UDP6("fd00:5::1", "fd04::2"), PORTS(1, 2) },
 	  .reason = VXP_REASON_NO_NEIGH },
-	{ "IPv4 larger than the egress MTU", .in = { VX4, UDP4("10.0.5.1", "10.5.0.2"),
-						     .l4 = { .sport = 1, .dport = 2,
-							     .payload = 1300 } },
+	{ "IPv4 larger than the egress MTU",
+	  .in = { VX4, UDP4("10.0.5.1", "10.5.0.2"),
+		  .l4 = { .sport = 1, .dport = 2, .payload = 1300 } },
 	  .reason = VXP_REASON_FRAG_NEEDED },
-	{ "IPv6 larger than the egress MTU", .in = { VX4, UDP6("fd00:5::1", "fd05::2"),
-						     .l4 = { .sport = 1, .dport = 2,
-							     .payload = 1300 } },
+	{ "IPv6 larger than the egress MTU",
+	  .in = { VX4, UDP6("fd00:5::1", "fd05::2"),
+		  .l4 = { .sport = 1, .dport = 2, .payload = 1300 } },
 	  .reason = VXP_REASON_FRAG_NEEDED },
-	{ "IPv4 exactly the egress MTU, via mtu0", .in = { VX4, UDP4("10.0.5.1", "10.5.0.2"),
-							   .l4 = { .sport = 1, .dport = 2,
-								   .payload = 1280 - 28 } },
+	{ "IPv4 exactly the egress MTU, via mtu0",
+	  .in = { VX4, UDP4("10.0.5.1", "10.5.0.2"),
+		  .l4 = { .sport = 1, .dport = 2, .payload = 1280 - 28 } },
 	  .reason = FWD, .fwd_dmac = mtu_gw, .fwd_smac = mtu0 },
 	{ "IPv4 blackhole route", .in = { VX4, UDP4("10.0.5.1", "10.6.0.2"), PORTS(1, 2) },
 	  .reason = VXP_REASON_BLACKHOLE },
@@ -123,8 +131,8 @@ static void check_forwarding_disabled(struct dp_env *env)
 static void check_threshold_change(struct dp_env *env)
 {
 	struct dp_case c = { "DF at 1001 cleared with threshold 1000",
-			     .in = { VX4, DF_PKT("10.2.0.2", 1001) },
-			     .reason = FWD, .events = EV(DF_CLEARED), .df_cleared = true };
+			     .in = { VX4, DF_PKT("10.2.0.2", 1001) }, .reason = FWD,
+			     .events = EV(DF_CLEARED), .df_cleared = true };
 
 	datapath_set_df_threshold(env->dp, 1000);
 	dp_case_check(env, &c);

@@ -37,77 +37,106 @@ static void rules_a_init(void)
 	n_rules_a = ARRAY_SIZE(r);
 }
 
-#define SEED_CASE                                                                    \
-	{ "UDP source port 42844, the seed's rule",                                  \
-	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42844, 31000) },         \
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.41.17", .nat_port = 8081 }
+#define SEED_CASE                                                                          \
+	{                                                                                  \
+		"UDP source port 42844, the seed's rule",                                  \
+			.in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42844, 31000) }, \
+			.reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.41.17",    \
+			.nat_port = 8081                                                   \
+	}
 
 static const struct dp_case cases[] = {
 	SEED_CASE,
 	{ "UDP source port 42845, no rule",
 	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42845, 31000) }, .reason = FWD },
 	{ "UDP destination 53, address only",
-	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(5353, 53) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.53" },
+	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(5353, 53) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.53" },
 	{ "UDP zero checksum stays zero",
 	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"),
 		  .l4 = { .sport = 42844, .dport = 1, .payload = 32, .csum_zero = true } },
 	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.41.17", .nat_port = 8081 },
-	{ "TCP destination 443",
-	  .in = { VX4, TCP4("10.0.5.1", "10.2.99.1"), PORTS(50000, 443) },
+	{ "TCP destination 443", .in = { VX4, TCP4("10.0.5.1", "10.2.99.1"), PORTS(50000, 443) },
 	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.44", .nat_port = 8443 },
 	{ "TCP 80 to the address its rule names",
-	  .in = { VX4, TCP4("10.0.5.1", "10.2.99.80"), PORTS(50000, 80) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.80", .nat_port = 8080 },
+	  .in = { VX4, TCP4("10.0.5.1", "10.2.99.80"), PORTS(50000, 80) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.80", .nat_port = 8080 },
 	{ "TCP 80 elsewhere takes the port's wildcard rule",
-	  .in = { VX4, TCP4("10.0.5.1", "10.2.99.81"), PORTS(50000, 80) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.81", .nat_port = 8081 },
+	  .in = { VX4, TCP4("10.0.5.1", "10.2.99.81"), PORTS(50000, 80) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.81", .nat_port = 8081 },
 	{ "UDP 5000 to the address its rule names",
-	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.50"), PORTS(1, 5000) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.50", .nat_port = 5050 },
+	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.50"), PORTS(1, 5000) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.50", .nat_port = 5050 },
 	{ "UDP 5000 elsewhere, no wildcard rule",
 	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.51"), PORTS(1, 5000) }, .reason = FWD },
 	{ "destination rule before source rule",
-	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42844, 53) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.53" },
+	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42844, 53) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.53" },
 	{ "TCP source 42844: the IPv4 rule is UDP",
 	  .in = { VX4, TCP4("10.0.5.1", "10.2.99.1"), PORTS(42844, 1) }, .reason = FWD },
 	{ "ICMP has no ports",
-	  .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1", .dst = "10.2.99.1",
-			       .proto = IPPROTO_ICMP },
+	  .in = { VX4,
+		  .ip = { .family = 4,
+			  .src = "10.0.5.1",
+			  .dst = "10.2.99.1",
+			  .proto = IPPROTO_ICMP },
 		  PORTS(42844, 53) },
 	  .reason = FWD },
 	{ "inner IPv4 options before the UDP header",
-	  .in = { VX4, .ip = { .family = 4, .src = "10.0.5.1", .dst = "10.2.99.1",
-			       .proto = UDP, .ihl = 15 },
+	  .in = { VX4,
+		  .ip = { .family = 4,
+			  .src = "10.0.5.1",
+			  .dst = "10.2.99.1",
+			  .proto = UDP,
+			  .ihl = 15 },
 		  PORTS(42844, 1) },
 	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.41.17", .nat_port = 8081 },
 	{ "inner VLAN tag and NAT",
-	  .in = { .vxlan = true, L2_OUTER, IP_OUTER6, .vni = 200,
+	  .in = { .vxlan = true,
+		  L2_OUTER,
+		  IP_OUTER6,
+		  .vni = 200,
 		  .l2 = { .dst = INNER_DMAC, .src = INNER_SMAC, .nvlan = 1, .vid = { 9 } },
-		  TCP4("10.0.5.1", "10.2.99.1"), PORTS(50000, 443) },
+		  TCP4("10.0.5.1", "10.2.99.1"),
+		  PORTS(50000, 443) },
 	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.0.44", .nat_port = 8443 },
 	{ "IPv6 UDP destination 53",
-	  .in = { VX4, UDP6("fd00:5::1", "fd02::99:1"), PORTS(5353, 53) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "fd02::53" },
+	  .in = { VX4, UDP6("fd00:5::1", "fd02::99:1"), PORTS(5353, 53) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "fd02::53" },
 	{ "IPv6 TCP source 42844",
-	  .in = { VX6, TCP6("fd00:5::1", "fd02::99:1"), PORTS(42844, 31000) },
-	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "fd02::17", .nat_port = 8081 },
+	  .in = { VX6, TCP6("fd00:5::1", "fd02::99:1"), PORTS(42844, 31000) }, .reason = FWD,
+	  .events = EV(NAT_HIT), .nat_addr = "fd02::17", .nat_port = 8081 },
 	{ "IPv6 hop-by-hop header before UDP",
-	  .in = { VX6, .ip = { .family = 6, .src = "fd00:5::1", .dst = "fd02::99:1",
-			       .proto = UDP, .hbh = true },
+	  .in = { VX6,
+		  .ip = { .family = 6,
+			  .src = "fd00:5::1",
+			  .dst = "fd02::99:1",
+			  .proto = UDP,
+			  .hbh = true },
 		  PORTS(5353, 53) },
 	  .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "fd02::53" },
 	{ "IPv6 UDP source 42844: that rule is IPv4",
 	  .in = { VX4, UDP6("fd00:5::1", "fd02::99:1"), PORTS(42844, 1) }, .reason = FWD },
 };
 
-#define FRAG4(id_, off, len, more)                                                     \
-	.ip = { .family = 4, .src = "10.0.5.1", .dst = "10.2.99.7", .proto = UDP,      \
-		.id = id_, .frag_off = off, .frag_len = len, .mf = more }
-#define FRAG6(id_, off, len, more)                                                     \
-	.ip = { .family = 6, .src = "fd00:5::1", .dst = "fd02::99:7", .proto = UDP,    \
-		.frag_id6 = id_, .frag_off = off, .frag_len = len, .mf = more }
+#define FRAG4(id_, off, len, more)  \
+	.ip = { .family = 4,        \
+		.src = "10.0.5.1",  \
+		.dst = "10.2.99.7", \
+		.proto = UDP,       \
+		.id = id_,          \
+		.frag_off = off,    \
+		.frag_len = len,    \
+		.mf = more }
+#define FRAG6(id_, off, len, more)   \
+	.ip = { .family = 6,         \
+		.src = "fd00:5::1",  \
+		.dst = "fd02::99:7", \
+		.proto = UDP,        \
+		.frag_id6 = id_,     \
+		.frag_off = off,     \
+		.frag_len = len,     \
+		.mf = more }
 #define DGRAM(dp) .l4 = { .sport = 1, .dport = dp, .payload = 136 }
 
 /* In order, as they arrive: every fragment gets its first fragment's decision. */
@@ -115,20 +144,20 @@ static const struct dp_case fragments[] = {
 	{ "IPv4 first fragment, rule hit", .in = { VX4, FRAG4(0x1234, 0, 48, true), DGRAM(7000) },
 	  .reason = FWD, .events = EV(FRAG_FIRST) | EV(NAT_HIT), .nat_addr = "10.2.0.70",
 	  .nat_port = 7001 },
-	{ "IPv4 middle fragment follows it", .in = { VX4, FRAG4(0x1234, 48, 48, true), DGRAM(7000) },
-	  .reason = FWD, .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "10.2.0.70",
-	  .nat_port = 7001 },
+	{ "IPv4 middle fragment follows it",
+	  .in = { VX4, FRAG4(0x1234, 48, 48, true), DGRAM(7000) }, .reason = FWD,
+	  .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "10.2.0.70", .nat_port = 7001 },
 	{ "IPv4 last fragment follows it", .in = { VX4, FRAG4(0x1234, 96, 48, false), DGRAM(7000) },
 	  .reason = FWD, .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "10.2.0.70",
 	  .nat_port = 7001 },
 	{ "IPv4 first fragment, no rule", .in = { VX4, FRAG4(0x1235, 0, 48, true), DGRAM(7002) },
 	  .reason = FWD, .events = EV(FRAG_FIRST) },
 	{ "IPv4 later fragment, no rule either",
-	  .in = { VX4, FRAG4(0x1235, 48, 96, false), DGRAM(7002) },
-	  .reason = FWD, .events = EV(FRAG_LATER) },
+	  .in = { VX4, FRAG4(0x1235, 48, 96, false), DGRAM(7002) }, .reason = FWD,
+	  .events = EV(FRAG_LATER) },
 	{ "IPv4 later fragment without its first",
-	  .in = { VX4, FRAG4(0x4321, 48, 48, true), DGRAM(7000) },
-	  .reason = VXP_REASON_FRAG_ORPHAN, .events = EV(FRAG_LATER) },
+	  .in = { VX4, FRAG4(0x4321, 48, 48, true), DGRAM(7000) }, .reason = VXP_REASON_FRAG_ORPHAN,
+	  .events = EV(FRAG_LATER) },
 	{ "IPv6 first fragment, rule hit", .in = { VX6, FRAG6(77, 0, 48, true), DGRAM(7000) },
 	  .reason = FWD, .events = EV(FRAG_FIRST) | EV(NAT_HIT), .nat_addr = "fd02::70",
 	  .nat_port = 7001 },
@@ -139,11 +168,18 @@ static const struct dp_case fragments[] = {
 	  .reason = FWD, .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "fd02::70",
 	  .nat_port = 7001 },
 	{ "IPv6 later fragment without its first",
-	  .in = { VX6, FRAG6(78, 48, 48, true), DGRAM(7000) },
-	  .reason = VXP_REASON_FRAG_ORPHAN, .events = EV(FRAG_LATER) },
+	  .in = { VX6, FRAG6(78, 48, 48, true), DGRAM(7000) }, .reason = VXP_REASON_FRAG_ORPHAN,
+	  .events = EV(FRAG_LATER) },
 	{ "same IPv4 id from another source is another datagram",
-	  .in = { VX4, .ip = { .family = 4, .src = "10.0.5.2", .dst = "10.2.99.7", .proto = UDP,
-			       .id = 0x1234, .frag_off = 48, .frag_len = 48, .mf = true },
+	  .in = { VX4,
+		  .ip = { .family = 4,
+			  .src = "10.0.5.2",
+			  .dst = "10.2.99.7",
+			  .proto = UDP,
+			  .id = 0x1234,
+			  .frag_off = 48,
+			  .frag_len = 48,
+			  .mf = true },
 		  DGRAM(7000) },
 	  .reason = VXP_REASON_FRAG_ORPHAN, .events = EV(FRAG_LATER) },
 };
@@ -152,14 +188,19 @@ static const struct dp_case fragments[] = {
  * which must go out as 0xffff (RFC 768). */
 static void check_udp_zero_result(struct dp_env *env)
 {
-	struct pkt_spec after = { UDP4("10.0.5.1", "10.2.41.17"),
-				  .l4 = { .sport = 42844, .dport = 8081, .payload = 32,
-					  .has_tweak = true } };
+	struct pkt_spec after = {
+		UDP4("10.0.5.1", "10.2.41.17"),
+		.l4 = { .sport = 42844, .dport = 8081, .payload = 32, .has_tweak = true }
+	};
 	struct dp_case c = { "UDP checksum computed as zero goes out as 0xffff",
 			     .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"),
-				     .l4 = { .sport = 42844, .dport = 31000, .payload = 32,
+				     .l4 = { .sport = 42844,
+					     .dport = 31000,
+					     .payload = 32,
 					     .has_tweak = true } },
-			     .reason = FWD, .events = EV(NAT_HIT), .nat_addr = "10.2.41.17",
+			     .reason = FWD,
+			     .events = EV(NAT_HIT),
+			     .nat_addr = "10.2.41.17",
 			     .nat_port = 8081 };
 	static uint8_t f[PKT_MAX];
 	size_t len;
@@ -209,8 +250,9 @@ static void check_failed_install(struct dp_env *env)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(entries); i++) {
-		entries[i].key = (struct vxp_nat_key){ .family = VXP_AF_INET, .proto = UDP,
-						       .match = DST, .port = (uint16_t)i };
+		entries[i].key = (struct vxp_nat_key){
+			.family = VXP_AF_INET, .proto = UDP, .match = DST, .port = (uint16_t)i
+		};
 		entries[i].key.daddr.v4 = (uint32_t)i;
 		entries[i].value.flags = VXP_NAT_F_WILDCARD;
 	}

@@ -12,7 +12,10 @@
 #include "testnet.h"
 
 /* VNIs the test data plane accepts: the captures' 42 and 200, and two more. */
-#define DP_TEST_VNIS { 42, 100, 200, 0xabcdef }
+#define DP_TEST_VNIS                   \
+	{                              \
+		42, 100, 200, 0xabcdef \
+	}
 
 struct dp_env {
 	struct datapath *dp;
@@ -30,11 +33,11 @@ struct dp_result {
 struct dp_case {
 	const char *name;
 	struct pkt_spec in;
-	int reason;		/* enum vxp_reason expected */
-	uint32_t events;	/* expected bits of enum vxp_event */
+	int reason;	 /* enum vxp_reason expected */
+	uint32_t events; /* expected bits of enum vxp_event */
 	/* What a decapsulated packet that leaves looks like, from the input: */
-	const char *nat_addr;	/* new inner destination */
-	uint16_t nat_port;	/* new destination port; 0: unchanged */
+	const char *nat_addr; /* new inner destination */
+	uint16_t nat_port;    /* new destination port; 0: unchanged */
 	bool df_cleared;
 	const uint8_t *fwd_dmac; /* forwarded: next hop; NULL is MAC_GW */
 	const uint8_t *fwd_smac; /* forwarded: egress; NULL is MAC_OUT0 */

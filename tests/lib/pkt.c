@@ -370,7 +370,8 @@ static void hexdump(const char *tag, const uint8_t *b, size_t len, const uint8_t
 			bool differs = j >= olen || other[j] != b[j];
 
 			any |= differs;
-			n += snprintf(line + n, sizeof(line) - n, "%s%02x", differs ? "*" : " ", b[j]);
+			n += snprintf(line + n, sizeof(line) - n, "%s%02x", differs ? "*" : " ",
+				      b[j]);
 		}
 		if (any)
 			tap_diag("%s", line);
@@ -379,8 +380,8 @@ static void hexdump(const char *tag, const uint8_t *b, size_t len, const uint8_t
 
 void pkt_hexdiff(const uint8_t *want, size_t wlen, const uint8_t *got, size_t glen)
 {
-	tap_diag("want %zu bytes, got %zu; lines that differ, * before each difference:",
-		 wlen, glen);
+	tap_diag("want %zu bytes, got %zu; lines that differ, * before each difference:", wlen,
+		 glen);
 	hexdump("want", want, wlen, got, glen);
 	hexdump("got ", got, glen, want, wlen);
 }

@@ -14,52 +14,52 @@
 struct pkt_l2 {
 	uint8_t dst[6];
 	uint8_t src[6];
-	int nvlan;		/* tags, outermost first */
-	uint16_t tpid[3];	/* 0: 802.1Q */
+	int nvlan;	  /* tags, outermost first */
+	uint16_t tpid[3]; /* 0: 802.1Q */
 	uint16_t vid[3];
-	uint16_t ethertype;	/* 0: from what follows */
+	uint16_t ethertype; /* 0: from what follows */
 };
 
 struct pkt_ip {
-	int family;		/* 4 or 6 */
+	int family; /* 4 or 6 */
 	const char *src;
 	const char *dst;
-	uint8_t proto;		/* what the IP header says follows */
-	uint8_t ttl;		/* 0: 64 */
+	uint8_t proto; /* what the IP header says follows */
+	uint8_t ttl;   /* 0: 64 */
 	uint8_t tos;
-	int ihl;		/* IPv4: 0 is 5; more adds NOP options */
+	int ihl; /* IPv4: 0 is 5; more adds NOP options */
 	uint16_t id;
 	bool df;
 	/* A fragment carries bytes [frag_off, frag_off + frag_len) of the L4
 	 * datagram; frag_len 0 means not a fragment. */
 	unsigned frag_off, frag_len;
 	bool mf;
-	uint32_t frag_id6;	/* IPv6 fragment header identification */
-	bool hbh;		/* IPv6: a hop-by-hop options header first */
-	int len_delta;		/* added to the length field: a lie about the size */
-	uint8_t version;	/* 0: from family */
+	uint32_t frag_id6; /* IPv6 fragment header identification */
+	bool hbh;	   /* IPv6: a hop-by-hop options header first */
+	int len_delta;	   /* added to the length field: a lie about the size */
+	uint8_t version;   /* 0: from family */
 };
 
 struct pkt_l4 {
 	uint16_t sport, dport;
-	int payload;		/* bytes after the L4 header */
-	bool csum_zero;		/* UDP: send no checksum */
-	bool has_tweak;		/* first two payload bytes set to tweak */
+	int payload;	/* bytes after the L4 header */
+	bool csum_zero; /* UDP: send no checksum */
+	bool has_tweak; /* first two payload bytes set to tweak */
 	uint16_t tweak;
 };
 
 struct pkt_spec {
-	bool vxlan;		/* false: the inner frame is the whole frame */
+	bool vxlan; /* false: the inner frame is the whole frame */
 	struct pkt_l2 outer_l2;
 	struct pkt_ip outer_ip;
-	uint16_t udp_sport;	/* 0: 49152 */
-	uint16_t udp_dport;	/* 0: 4789 */
+	uint16_t udp_sport; /* 0: 49152 */
+	uint16_t udp_dport; /* 0: 4789 */
 	bool no_i_flag;
 	uint32_t vni;
 	struct pkt_l2 l2;
 	struct pkt_ip ip;
 	struct pkt_l4 l4;
-	bool arp;		/* inner ARP request instead of IP */
+	bool arp; /* inner ARP request instead of IP */
 };
 
 /* The frame for a spec; aborts the test on a spec it cannot build. */

@@ -17,8 +17,10 @@
 
 static const char *const topology[] = {
 	"ip link set lo up",
-	"ip link add in0 address 02:00:00:00:01:00 type veth peer name in1 address 02:00:00:00:01:01",
-	"ip link add out0 address 02:00:00:00:02:00 type veth peer name out1 address 02:00:00:00:02:01",
+	"ip link add in0 address 02:00:00:00:01:00 type veth peer name in1 address "
+	"02:00:00:00:01:01",
+	"ip link add out0 address 02:00:00:00:02:00 type veth peer name out1 address "
+	"02:00:00:00:02:01",
 	"ip link add mtu0 address 02:00:00:00:03:00 mtu 1280 type veth peer name mtu1 mtu 1280",
 	"ip link add oth0 address 02:00:00:00:04:00 type veth peer name oth1",
 	"for i in in0 in1 out0 out1 mtu0 mtu1 oth0 oth1; do ip link set $i up || exit 1; done",

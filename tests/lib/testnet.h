@@ -5,12 +5,30 @@
 #ifndef VXP_TESTNET_H
 #define VXP_TESTNET_H
 
-#define MAC_IN0	 { 0x02, 0x00, 0x00, 0x00, 0x01, 0x00 } /* ingress, our own */
-#define MAC_PEER { 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 } /* mirror source side */
-#define MAC_OUT0 { 0x02, 0x00, 0x00, 0x00, 0x02, 0x00 } /* egress */
-#define MAC_GW	 { 0x02, 0x00, 0x00, 0x00, 0x02, 0x02 } /* neighbour on egress */
-#define MAC_MTU0 { 0x02, 0x00, 0x00, 0x00, 0x03, 0x00 } /* small-MTU egress */
-#define MAC_OTH0 { 0x02, 0x00, 0x00, 0x00, 0x04, 0x00 } /* egress not in tx ports */
+#define MAC_IN0                                    \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x01, 0x00 \
+	} /* ingress, our own */
+#define MAC_PEER                                   \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x01, 0x01 \
+	} /* mirror source side */
+#define MAC_OUT0                                   \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x02, 0x00 \
+	} /* egress */
+#define MAC_GW                                     \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x02, 0x02 \
+	} /* neighbour on egress */
+#define MAC_MTU0                                   \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x03, 0x00 \
+	} /* small-MTU egress */
+#define MAC_OTH0                                   \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x04, 0x00 \
+	} /* egress not in tx ports */
 
 /*
  * Destinations, IPv4 and IPv6 alike:

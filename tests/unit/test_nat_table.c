@@ -16,8 +16,12 @@
 static struct nat_rule rule(uint8_t proto, uint8_t match, uint16_t port, const char *daddr,
 			    const char *to, uint16_t to_port, uint32_t id)
 {
-	struct nat_rule r = { .family = VXP_AF_INET, .proto = proto, .match = match,
-			      .port = port, .to_port = to_port, .id = id };
+	struct nat_rule r = { .family = VXP_AF_INET,
+			      .proto = proto,
+			      .match = match,
+			      .port = port,
+			      .to_port = to_port,
+			      .id = id };
 
 	if (daddr) {
 		r.has_daddr = true;
@@ -27,8 +31,8 @@ static struct nat_rule rule(uint8_t proto, uint8_t match, uint16_t port, const c
 	return r;
 }
 
-static const struct nat_entry *find(const struct nat_entry *e, int n, uint8_t match,
-				    uint16_t port, const char *daddr)
+static const struct nat_entry *find(const struct nat_entry *e, int n, uint8_t match, uint16_t port,
+				    const char *daddr)
 {
 	struct vxp_nat_key k = { 0 };
 	int i;
@@ -100,8 +104,8 @@ static void check_conflicts(void)
 
 	n = nat_table_build(dup, N(dup), e, N(e), conflict);
 	tap_ok(n == -EEXIST && conflict[0] == 0 && conflict[1] == 3,
-	       "same protocol, match and port: rules 0 and 3 named (%d: %zu, %zu)", n,
-	       conflict[0], conflict[1]);
+	       "same protocol, match and port: rules 0 and 3 named (%d: %zu, %zu)", n, conflict[0],
+	       conflict[1]);
 	n = nat_table_build(dup_addr, N(dup_addr), e, N(e), conflict);
 	tap_ok(n == -EEXIST && conflict[0] == 0 && conflict[1] == 1,
 	       "same port and address: a conflict");

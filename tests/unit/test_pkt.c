@@ -43,8 +43,7 @@ static void check_capture(void)
 	uint8_t f[PKT_MAX];
 	pcap_t *p;
 
-	snprintf(path, sizeof(path), "%s/pcaps/antmrlt_plain_icmp.pcap",
-		 dir ? dir : "tests/data");
+	snprintf(path, sizeof(path), "%s/pcaps/antmrlt_plain_icmp.pcap", dir ? dir : "tests/data");
 	p = pcap_open_offline(path, errbuf);
 	if (!tap_ok(p != NULL, "capture opens")) {
 		tap_diag("%s", errbuf);
@@ -72,16 +71,16 @@ static void check_built(void)
 		uint8_t proto;
 		bool hbh;
 	} kinds[] = {
-		{ 4, IPPROTO_UDP, false },  { 4, IPPROTO_TCP, false },
-		{ 4, IPPROTO_ICMP, false }, { 6, IPPROTO_UDP, true },
-		{ 6, IPPROTO_TCP, false },  { 6, IPPROTO_ICMPV6, false },
+		{ 4, IPPROTO_UDP, false }, { 4, IPPROTO_TCP, false }, { 4, IPPROTO_ICMP, false },
+		{ 6, IPPROTO_UDP, true },  { 6, IPPROTO_TCP, false }, { 6, IPPROTO_ICMPV6, false },
 	};
 	uint8_t f[PKT_MAX];
 	size_t i, len;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		struct pkt_spec s = {
-			.ip = { .family = kinds[i].family, .proto = kinds[i].proto,
+			.ip = { .family = kinds[i].family,
+				.proto = kinds[i].proto,
 				.hbh = kinds[i].hbh,
 				.src = kinds[i].family == 4 ? "10.0.0.1" : "fd00::1",
 				.dst = kinds[i].family == 4 ? "10.0.0.2" : "fd00::2" },
