@@ -39,6 +39,7 @@ static __always_inline int outer_l3_is_udp(struct cursor *c, int proto)
 static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	struct cursor c = { (void *)(long)ctx->data, (void *)(long)ctx->data_end };
+	__u32 len = ctx->data_end - ctx->data;
 	struct vxlan_hdr *vxh;
 	struct udphdr *udph;
 	struct ethhdr *eth;
@@ -46,18 +47,24 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 
 	proto = parse_ethhdr(&c, &eth);
 	if (proto < 0 || !outer_l3_is_udp(&c, proto))
-		return VXP_REASON_NOT_VXLAN;
+		return VXP_NOT_OURS;
 	udph = c.pos;
 	vxh = (void *)(udph + 1);
 	if ((void *)(vxh + 1) > c.end)
-		return VXP_REASON_NOT_VXLAN;
+		return VXP_NOT_OURS;
 	if (udph->dest != bpf_htons(vxlan_port))
-		return VXP_REASON_NOT_VXLAN;
+		return VXP_NOT_OURS;
+	/* Ours by port from here: the packet state starts now, so that traffic
+	 * that is not ours does not pay for it. */
+	__builtin_memset(p, 0, sizeof(*p));
+	p->len = len;
+	/* to our port but not for us: counted, since a VNI list that misses the
+	 * mirror session's VNI shows up here */
 	if (!(vxh->flags & bpf_htonl(VXLAN_FLAG_I)))
-		return VXP_REASON_NOT_VXLAN;
+		return VXP_REASON_VXLAN_FILTERED;
 	p->vni = bpf_ntohl(vxh->vni) >> 8;
 	if (!vni_allowed(p->vni))
-		return VXP_REASON_NOT_VXLAN;
+		return VXP_REASON_VXLAN_FILTERED;
 	__builtin_memcpy(p->outer_dmac, eth->h_dest, ETH_ALEN);
 	p->inner = vxh + 1;
 	return VXP_CONTINUE;

@@ -103,14 +103,17 @@ static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
 	void *end = (void *)(long)ctx->data_end;
 	struct ipv6hdr *ip6h = l3;
 	struct iphdr *iph = l3;
-	__be16 *ttl_proto = (__be16 *)&iph->ttl, old;
+	__be16 *ttl_proto = (__be16 *)&iph->ttl, old, new;
 
 	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
 		if ((void *)(iph + 1) > end)
 			return -1;
+		/* one 16-bit read and write of TTL and protocol: a byte store
+		 * followed by a wider load of it would stall forwarding */
 		old = *ttl_proto;
-		iph->ttl--;
-		iph->check = csum_apply(iph->check, csum_diff16(0, old, *ttl_proto));
+		new = bpf_htons(bpf_ntohs(old) - 0x0100);
+		*ttl_proto = new;
+		iph->check = csum_apply(iph->check, csum_diff16(0, old, new));
 		return 0;
 	}
 	if ((void *)(ip6h + 1) > end)

@@ -7,14 +7,15 @@ BPF_CFLAGS = -g -O2 -mcpu=v3 -target bpf -Wall -Wextra -Werror \
 BPF_DEPS = bpf/vxlan_pipeline.h bpf/parse.h bpf/csum.h bpf/maps.h \
 	bpf/decap.h bpf/inner.h bpf/nat.h bpf/forward.h
 
+BPF_COMPILE = $(CLANG) $(BPF_CFLAGS) -c
+BPF_SKELETON = $(BPFTOOL) gen skeleton
+
 bpf/vxlan_pipeline.bpf.o: $(top_srcdir)/bpf/vxlan_pipeline.bpf.c $(BPF_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) bpf && \
-	$(CLANG) $(BPF_CFLAGS) -c $(top_srcdir)/bpf/vxlan_pipeline.bpf.c -o $@ && \
-	$(LLVM_STRIP) -g $@
+	$(BPF_COMPILE) $(top_srcdir)/bpf/vxlan_pipeline.bpf.c -o $@ && $(LLVM_STRIP) -g $@
 
 bpf/vxlan_pipeline.skel.h: bpf/vxlan_pipeline.bpf.o
-	$(AM_V_GEN)$(BPFTOOL) gen skeleton bpf/vxlan_pipeline.bpf.o name vxp_bpf > $@.tmp && \
-	mv $@.tmp $@
+	$(AM_V_GEN)$(BPF_SKELETON) bpf/vxlan_pipeline.bpf.o name vxp_bpf > $@.tmp && mv $@.tmp $@
 
 BUILT_SOURCES += bpf/vxlan_pipeline.skel.h
 CLEANFILES += bpf/vxlan_pipeline.bpf.o bpf/vxlan_pipeline.skel.h

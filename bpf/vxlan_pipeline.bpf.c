@@ -17,6 +17,8 @@ static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, i
 	__u32 zero = 0;
 	int i;
 
+	if (reason == VXP_NOT_OURS)
+		return XDP_PASS;
 	if (reason < 0 || reason >= VXP_REASON__COUNT)
 		reason = VXP_REASON_INTERNAL;
 	outcome = vxp_reason_outcome(reason);
@@ -29,7 +31,7 @@ static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, i
 		st->reason[reason].packets++;
 		st->reason[reason].bytes += p->len;
 #pragma unroll
-		for (i = 0; i < VXP_EVENT__COUNT; i++)
+		for (i = 0; i < VXP_EVENT__COUNT && p->events; i++)
 			if (p->events & (1U << i))
 				st->event[i]++;
 	}
@@ -46,9 +48,7 @@ static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, i
 SEC("xdp")
 int vxp_pipeline(struct xdp_md *ctx)
 {
-	struct vxp_pkt p = {
-		.len = ctx->data_end - ctx->data,
-	};
+	struct vxp_pkt p; /* step_recognise() fills it in for what is ours */
 	int reason;
 
 	reason = step_recognise(ctx, &p);

@@ -18,17 +18,17 @@
 #define VXP_TX_PORTS_MAX     64
 
 /*
- * Every packet the program sees ends in exactly one reason. Reasons are grouped
- * by the outcome they imply; X(name, outcome, "label") keeps enum, outcome and
- * the label user space prints in one place.
+ * Every packet that reaches the VXLAN port ends in exactly one counted reason.
+ * Reasons are grouped by the outcome they imply; X(name, outcome, "label")
+ * keeps enum, outcome and the label user space prints in one place.
  *
- *   PASS      not ours: returned with XDP_PASS, byte for byte unchanged
+ *   PASS      ours by port, rejected: returned with XDP_PASS, unchanged
  *   DROP      decapsulated and dropped
  *   KERNEL    decapsulated, handed to the kernel stack with XDP_PASS
  *   REDIRECT  decapsulated and forwarded with bpf_redirect_map
  */
 #define VXP_REASONS(X)                                    \
-	X(NOT_VXLAN, PASS, "not_vxlan")                   \
+	X(VXLAN_FILTERED, PASS, "vxlan_filtered")         \
 	X(INNER_TRUNCATED, DROP, "inner_truncated")       \
 	X(INNER_MALFORMED, DROP, "inner_malformed")       \
 	X(INNER_NOT_IP, DROP, "inner_not_ip")             \
@@ -61,9 +61,16 @@ enum vxp_reason {
 		VXP_REASON__COUNT
 };
 
+/* Everything else is not ours: returned with XDP_PASS, unchanged and not
+ * counted, so that traffic pays nothing for a counter nobody needs (the
+ * interface's own counters have it). */
+#define VXP_NOT_OURS (-2)
+
 static inline enum vxp_outcome vxp_reason_outcome(int reason)
 {
 	switch (reason) {
+	case VXP_NOT_OURS:
+		return VXP_OUTCOME_PASS;
 #define VXP_REASON_CASE(name, outcome, label) \
 	case VXP_REASON_##name:               \
 		return VXP_OUTCOME_##outcome;

@@ -39,3 +39,29 @@ tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_truncation_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/data
+
+# make bench-prog: not part of make check
+EXTRA_PROGRAMS += tests/bench/bench_prog
+tests_bench_bench_prog_SOURCES = tests/bench/bench_prog.c
+nodist_tests_bench_bench_prog_SOURCES = tests/bench/bench_restore.skel.h
+tests_bench_bench_prog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/tests/bench \
+	-I$(top_srcdir)/tests/bpf
+tests_bench_bench_prog_LDADD = $(TEST_LIBS)
+
+tests/bench/bench_restore.bpf.o: $(top_srcdir)/tests/bench/bench_restore.bpf.c
+	$(AM_V_GEN)$(MKDIR_P) tests/bench && \
+	$(BPF_COMPILE) $(top_srcdir)/tests/bench/bench_restore.bpf.c -o $@ && $(LLVM_STRIP) -g $@
+
+tests/bench/bench_restore.skel.h: tests/bench/bench_restore.bpf.o
+	$(AM_V_GEN)$(BPF_SKELETON) tests/bench/bench_restore.bpf.o name bench_restore > $@.tmp && \
+	mv $@.tmp $@
+
+tests/bench/bench_prog-bench_prog.$(OBJEXT): tests/bench/bench_restore.skel.h
+
+bench-prog: tests/bench/bench_prog$(EXEEXT)
+	./tests/bench/bench_prog$(EXEEXT)
+
+.PHONY: bench-prog
+CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_restore.bpf.o \
+	tests/bench/bench_restore.skel.h
+EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h

@@ -65,7 +65,7 @@ static int check_packet(struct dp_env *env, const char *tag, const uint8_t *f, s
 	static uint8_t want[PKT_MAX];
 	static struct dp_result r;
 	size_t inner = vxlan_inner_offset(f, len), wlen;
-	int reason = VXP_REASON_NOT_VXLAN;
+	int reason = VXP_NOT_OURS;
 	bool same;
 
 	if (inner)
@@ -75,7 +75,7 @@ static int check_packet(struct dp_env *env, const char *tag, const uint8_t *f, s
 		return -1;
 	tap_ok(r.verdict == dp_verdict(reason) && dp_counted(&r.delta, reason, len, 0), "%s: %s",
 	       tag, stats_reason_label(reason));
-	if (reason == VXP_REASON_NOT_VXLAN) {
+	if (reason == VXP_NOT_OURS) {
 		same = r.out_len == len && !memcmp(r.out, f, len);
 		if (!tap_ok(same, "%s: unchanged", tag))
 			pkt_hexdiff(f, len, r.out, r.out_len);
@@ -112,7 +112,7 @@ static void check_capture(struct dp_env *env, const struct capture *cap)
 		reason = check_packet(env, tag, data, h->caplen);
 		fwd += reason == VXP_REASON_FORWARDED;
 		not_ip += reason == VXP_REASON_INNER_NOT_IP;
-		passed += reason == VXP_REASON_NOT_VXLAN;
+		passed += reason == VXP_NOT_OURS;
 	}
 	pcap_close(p);
 	tap_ok(n == cap->packets && fwd == cap->forwarded && not_ip == cap->not_ip &&

@@ -267,7 +267,7 @@ static void check_any_vni(struct dp_env *env)
 	dp_case_check(env, &c);
 	tap_ok(!datapath_set_vni_filter(env->dp, vnis, ARRAY_SIZE(vnis)), "VNI filter on");
 	c.name = "VNI 43 with the filter back on";
-	c.reason = VXP_REASON_NOT_VXLAN;
+	c.reason = VXP_REASON_VXLAN_FILTERED;
 	dp_case_check(env, &c);
 	tap_ok(datapath_set_vni_filter(env->dp, (uint32_t[]){ 1U << 24 }, 1) == -ERANGE,
 	       "VNI beyond 24 bits refused");

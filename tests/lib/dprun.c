@@ -141,6 +141,7 @@ bool dp_counted(const struct vxp_stats *delta, int reason, uint64_t len, uint32_
 {
 	int i;
 
+	/* VXP_NOT_OURS: nothing counted at all */
 	for (i = 0; i < VXP_REASON__COUNT; i++) {
 		uint64_t want = i == reason;
 

@@ -58,7 +58,8 @@ struct nat_rule dp_rule(uint8_t proto, uint8_t match, uint16_t port, const char 
 int dp_run(struct dp_env *env, const uint8_t *in, size_t len, struct dp_result *r);
 /* The verdict a reason leads to. */
 uint32_t dp_verdict(int reason);
-/* Exactly one packet of len bytes counted for reason, and exactly events. */
+/* Exactly one packet of len bytes counted for reason, and exactly events;
+ * nothing at all for VXP_NOT_OURS. */
 bool dp_counted(const struct vxp_stats *delta, int reason, uint64_t len, uint32_t events);
 
 void dp_case_check(struct dp_env *env, const struct dp_case *c);
