@@ -155,6 +155,13 @@ static __always_inline void frag_key(struct vxp_frag_key *key, const struct vxp_
 	key->daddr = *daddr;
 }
 
+/* No rule applies: forwarded as it is, or dropped when so configured. */
+static __always_inline int nat_unmatched(void)
+{
+	return (vxp_cfg.flags & VXP_SETTINGS_DROP_UNMATCHED) ? VXP_REASON_NAT_UNMATCHED
+							     : VXP_CONTINUE;
+}
+
 /* A later fragment has no ports: it gets what its first fragment got, and is
  * dropped when that first fragment never came through here. */
 static __always_inline int nat_frag_later(struct xdp_md *ctx, struct vxp_pkt *p,
@@ -167,7 +174,7 @@ static __always_inline int nat_frag_later(struct xdp_md *ctx, struct vxp_pkt *p,
 		return VXP_REASON_FRAG_ORPHAN;
 	copy = *fv; /* the LRU may reuse the element under us */
 	if (!copy.nat)
-		return VXP_CONTINUE;
+		return nat_unmatched();
 	return nat_apply(ctx, p, &copy.addr, 0);
 }
 
@@ -180,7 +187,7 @@ static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 	struct vxp_frag_key fkey;
 
 	if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
-		return VXP_CONTINUE;
+		return nat_unmatched();
 	if (inner_addrs(ctx, p, &saddr, &daddr))
 		return VXP_REASON_INTERNAL;
 	if (p->frag != VXP_FRAG_NONE)
@@ -195,7 +202,7 @@ static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 		bpf_map_update_elem(&vxp_frag, &fkey, &fval, BPF_ANY);
 	}
 	if (!v)
-		return VXP_CONTINUE;
+		return nat_unmatched();
 	return nat_apply(ctx, p, &v->addr, v->port);
 }
 

@@ -33,6 +33,7 @@
 	X(INNER_MALFORMED, DROP, "inner_malformed")       \
 	X(INNER_NOT_IP, DROP, "inner_not_ip")             \
 	X(FRAG_ORPHAN, DROP, "frag_orphan")               \
+	X(NAT_UNMATCHED, DROP, "nat_unmatched")           \
 	X(BLACKHOLE, DROP, "blackhole")                   \
 	X(UNREACHABLE, DROP, "unreachable")               \
 	X(PROHIBITED, DROP, "prohibited")                 \
@@ -108,6 +109,10 @@ struct vxp_stats {
 
 /* Settings reload may change; they live in the program's .data (vxp_cfg). */
 #define VXP_SETTINGS_ANY_VNI (1U << 0) /* accept every VNI, ignore vxp_vni */
+/* Drop inner packets no NAT rule matched, instead of forwarding them to their
+ * original destination: a mirror target that forwards them replays mirrored
+ * traffic onto the network it came from. */
+#define VXP_SETTINGS_DROP_UNMATCHED (1U << 1)
 
 struct vxp_settings {
 	__u32 flags;

@@ -131,6 +131,11 @@ void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
 	__atomic_store_n(&dp->skel->data->vxp_cfg.df_threshold, threshold, __ATOMIC_RELEASE);
 }
 
+void datapath_set_drop_unmatched(struct datapath *dp, bool drop)
+{
+	cfg_set_flag(dp, VXP_SETTINGS_DROP_UNMATCHED, drop);
+}
+
 int datapath_add_tx_port(struct datapath *dp, int ifindex)
 {
 	uint32_t key = ifindex, val = ifindex;

@@ -266,6 +266,39 @@ static void check_failed_install(struct dp_env *env)
 	dp_case_check(env, &seed);
 }
 
+/* With drop_unmatched, only what a rule (or its first fragment's rule) sent
+ * somewhere leaves; everything else is dropped and counted. */
+static void check_drop_unmatched(struct dp_env *env)
+{
+	const struct dp_case unmatched[] = {
+		{ "drop unmatched: UDP without a rule",
+		  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42845, 31000) },
+		  .reason = VXP_REASON_NAT_UNMATCHED },
+		{ "drop unmatched: ICMP",
+		  .in = { VX4,
+			  .ip = { .family = 4,
+				  .src = "10.0.5.1",
+				  .dst = "10.2.99.1",
+				  .proto = IPPROTO_ICMP },
+			  PORTS(1, 1) },
+		  .reason = VXP_REASON_NAT_UNMATCHED },
+		{ "drop unmatched: first fragment without a rule",
+		  .in = { VX4, FRAG4(0x2235, 0, 48, true), DGRAM(7002) },
+		  .reason = VXP_REASON_NAT_UNMATCHED, .events = EV(FRAG_FIRST) },
+		{ "drop unmatched: its later fragment too",
+		  .in = { VX4, FRAG4(0x2235, 48, 96, false), DGRAM(7002) },
+		  .reason = VXP_REASON_NAT_UNMATCHED, .events = EV(FRAG_LATER) },
+		SEED_CASE,
+	};
+	size_t i;
+
+	datapath_set_drop_unmatched(env->dp, true);
+	for (i = 0; i < ARRAY_SIZE(unmatched); i++)
+		dp_case_check(env, &unmatched[i]);
+	datapath_set_drop_unmatched(env->dp, false);
+	dp_case_check(env, &cases[1]);
+}
+
 int main(void)
 {
 	struct dp_env env;
@@ -281,6 +314,7 @@ int main(void)
 	check_udp_zero_result(&env);
 	check_swap(&env);
 	check_failed_install(&env);
+	check_drop_unmatched(&env);
 	dp_env_teardown(&env);
 	return tap_done();
 }
