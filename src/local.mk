@@ -3,10 +3,16 @@
 # binaries run.
 noinst_LIBRARIES += src/libvxp.a
 src_libvxp_a_SOURCES = \
+	src/addr.c src/addr.h \
+	src/conf.c src/conf.h src/conf_parse.c src/conf_parse.h \
+	src/conf_rules.c src/conf_check.c \
 	src/datapath.c src/datapath.h \
+	src/log.c src/log.h \
 	src/nat_table.c src/nat_table.h \
 	src/stats.c src/stats.h
 nodist_src_libvxp_a_SOURCES = bpf/vxlan_pipeline.skel.h
-src_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
+src_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
+	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS)
 
-VXP_LIBS = src/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS)
+VXP_LIBS = src/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(LIBCONFIG_LIBS) \
+	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS)

@@ -2,7 +2,8 @@
 # make check: unit tests without privileges, BPF tests through
 # BPF_PROG_TEST_RUN on the real skeleton, all speaking TAP.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
-AM_TESTS_ENVIRONMENT = VXP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export VXP_TEST_DATA;
+AM_TESTS_ENVIRONMENT = VXP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export VXP_TEST_DATA; \
+	VXP_TOP_SRCDIR='$(abs_top_srcdir)'; export VXP_TOP_SRCDIR;
 
 check_LIBRARIES += tests/lib/libvxptest.a
 tests_lib_libvxptest_a_SOURCES = \
@@ -15,6 +16,7 @@ tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 TEST_LIBS = tests/lib/libvxptest.a $(VXP_LIBS)
 
 UNIT_TESTS = \
+	tests/unit/test_conf \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt
 BPF_TESTS = \
@@ -28,6 +30,7 @@ BPF_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS)
 TESTS += $(UNIT_TESTS) $(BPF_TESTS)
 
+tests_unit_test_conf_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
