@@ -6,8 +6,14 @@ src_libvxp_a_SOURCES = \
 	src/addr.c src/addr.h \
 	src/conf.c src/conf.h src/conf_parse.c src/conf_parse.h \
 	src/conf_rules.c src/conf_check.c \
+	src/daemon.c src/daemon.h src/daemon_cli.c src/daemon_cli.h \
+	src/daemon_loop.c src/daemon_reload.c \
 	src/datapath.c src/datapath.h \
+	src/attach.c src/attach.h \
 	src/log.c src/log.h \
+	src/netdev.c src/netdev.h \
+	src/notify.c src/notify.h \
+	src/privs.c src/privs.h \
 	src/nat_table.c src/nat_table.h \
 	src/stats.c src/stats.h
 nodist_src_libvxp_a_SOURCES = bpf/vxlan_pipeline.skel.h
@@ -16,3 +22,7 @@ src_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
 
 VXP_LIBS = src/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(LIBCONFIG_LIBS) \
 	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS)
+
+sbin_PROGRAMS = src/vxlan-pipelined
+src_vxlan_pipelined_SOURCES = src/vxlan-pipelined.c
+src_vxlan_pipelined_LDADD = $(VXP_LIBS)

@@ -22,6 +22,7 @@
 
 static const char *log_ident = "vxlan-pipeline";
 static bool log_journal;
+static bool log_syslog;
 static bool log_color;
 static int log_max = LOG_INFO;
 
@@ -51,6 +52,11 @@ void log_init(const char *ident, enum log_target target, int max_level)
 	log_journal =
 		target == LOG_TARGET_JOURNAL || (target == LOG_TARGET_AUTO && stderr_is_journal());
 	log_color = !log_journal && isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+}
+
+void log_set_target(enum log_target target)
+{
+	log_init(log_ident, target, log_max);
 }
 
 void log_set_max_level(int max_level)
@@ -112,7 +118,9 @@ static void log_vmsg(int level, const char *const *fields, const char *fmt, va_l
 	if (level > log_max)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_journal)
+	if (log_syslog)
+		syslog(level, "%s", msg);
+	else if (log_journal)
 		emit_journal(level, fields, msg);
 	else
 		emit_stderr(level, msg);

@@ -12,10 +12,13 @@ enum log_target {
 	LOG_TARGET_AUTO, /* journal when stderr is connected to it, else stderr */
 	LOG_TARGET_STDERR,
 	LOG_TARGET_JOURNAL,
+	LOG_TARGET_SYSLOG, /* detached, with no journald to talk to */
 };
 
 void log_init(const char *ident, enum log_target target, int max_level);
 void log_set_max_level(int max_level);
+/* Switches where messages go, e.g. once the daemon has detached. */
+void log_set_target(enum log_target target);
 bool log_to_journal(void);
 
 __attribute__((format(printf, 2, 3))) void log_msg(int level, const char *fmt, ...);

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vxlan-pipelined's start and shutdown: load the data plane, configure it,
+ * check the interfaces, attach, drop privileges; and undo it all. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "daemon.h"
+#include "log.h"
+#include "nat_table.h"
+
+int daemon_load_config(const struct daemon_opts *o, struct pipeline_config *cfg)
+{
+	struct conf_errors errs = { 0 };
+	unsigned i;
+	int err;
+
+	conf_init(cfg);
+	err = conf_load_dir(cfg, o->config_dir, o->config_dir_given, &errs);
+	if (!err)
+		err = conf_apply_overrides(cfg, &o->overrides, &errs);
+	if (!err)
+		err = conf_check(cfg, &errs);
+	for (i = 0; i < errs.n && i < CONF_ERRORS_MAX; i++)
+		log_err("%s", errs.msg[i]);
+	if (errs.n > CONF_ERRORS_MAX)
+		log_err("... and %u more errors", errs.n - CONF_ERRORS_MAX);
+	if (err)
+		conf_free(cfg);
+	return err;
+}
+
+static int interface_ready(const struct daemon *d, struct netdev_info *nd, const char *role)
+{
+	char problem[256], fix[256];
+	int err = netdev_query(nd->name, nd);
+
+	if (err) {
+		log_err("Failed to read %s interface '%s': %s", role, nd->name, strerror(-err));
+		return err;
+	}
+	if (netdev_has_default_route(nd->name) && !d->cfg.allow_default_route) {
+		log_err("Refusing to attach XDP to %s interface '%s': it carries the default "
+			"route, and a program there could cut this host off (set "
+			"allow_default_route = true to attach anyway)",
+			role, nd->name);
+		return -EPERM;
+	}
+	if (d->cfg.xdp_mode == XDP_MODE_GENERIC ||
+	    !netdev_ena_check(nd, problem, sizeof(problem), fix, sizeof(fix)))
+		return 0;
+	if (!d->cfg.ena_fix) {
+		log_err("Failed to prepare %s interface '%s' for native XDP: %s; run: %s (or set "
+			"ena_fix = true)",
+			role, nd->name, problem, fix);
+		return -EINVAL;
+	}
+	log_notice("%s interface '%s': %s; applying: %s", role, nd->name, problem, fix);
+	err = netdev_ena_apply(nd);
+	if (err) {
+		log_err("Failed to apply the ENA limits to '%s': %s; run: %s", nd->name,
+			strerror(-err), fix);
+		return err;
+	}
+	return netdev_query(nd->name, nd);
+}
+
+static int attach_one(struct daemon *d, int prog_fd, const struct netdev_info *nd, const char *role,
+		      enum xdp_mode *ret_mode)
+{
+	const char *fields[] = { "MESSAGE_ID=" MESSAGE_ID_ATTACH, NULL, NULL, NULL };
+	char f_if[64], f_mode[64];
+	int native_err, fd;
+
+	fd = attach_xdp(prog_fd, nd->ifindex, d->cfg.xdp_mode, ret_mode, &native_err);
+	if (fd < 0) {
+		log_err("Failed to attach XDP to %s interface '%s' (%s mode): %s (driver %s%s%s)",
+			role, nd->name, conf_xdp_mode_name(*ret_mode), strerror(-fd),
+			nd->driver[0] ? nd->driver : "unknown", *attach_hint(-fd) ? "; " : "",
+			attach_hint(-fd));
+		return fd;
+	}
+	if (native_err)
+		log_warn("%s interface '%s': native XDP failed: %s (driver %s%s%s); running in "
+			 "generic mode, which is slower",
+			 role, nd->name, strerror(native_err),
+			 nd->driver[0] ? nd->driver : "unknown",
+			 *attach_hint(native_err) ? "; " : "", attach_hint(native_err));
+	snprintf(f_if, sizeof(f_if), "VXP_INTERFACE=%s", nd->name);
+	snprintf(f_mode, sizeof(f_mode), "VXP_XDP_MODE=%s", conf_xdp_mode_name(*ret_mode));
+	fields[1] = f_if;
+	fields[2] = f_mode;
+	log_fields(LOG_INFO, fields, "attached to %s interface '%s' (%s XDP, driver %s)", role,
+		   nd->name, conf_xdp_mode_name(*ret_mode), nd->driver);
+	return fd;
+}
+
+/* Drivers that accept redirected frames only with an XDP program of their own. */
+static bool egress_needs_program(const struct daemon *d)
+{
+	return d->in.ifindex != d->out.ifindex &&
+	       (!strcmp(d->out.driver, "ena") || !strcmp(d->out.driver, "veth"));
+}
+
+static int attach_all(struct daemon *d)
+{
+	d->link_in = attach_one(d, datapath_pipeline_fd(d->dp), &d->in, "ingress", &d->mode_in);
+	if (d->link_in < 0)
+		return d->link_in;
+	if (!egress_needs_program(d))
+		return 0;
+	d->link_out = attach_one(d, datapath_egress_fd(d->dp), &d->out, "egress", &d->mode_out);
+	if (d->link_out < 0)
+		return d->link_out;
+	if (!strcmp(d->out.driver, "veth"))
+		log_info(
+			"egress '%s' is a veth: redirected frames also need XDP or GRO on its peer",
+			d->out.name);
+	return 0;
+}
+
+/* What a reload does with BPF maps, run by privs_probe() without capabilities:
+ * install the NAT rules in force once more. */
+static int probe_reload(void *arg)
+{
+	struct daemon *d = arg;
+
+	return daemon_apply(d, &d->cfg);
+}
+
+static int drop_privileges(struct daemon *d)
+{
+	const char *step = "";
+	int err;
+
+	err = privs_probe(probe_reload, d, &d->privs);
+	if (err) {
+		d->privs = PRIVS_CAP_BPF;
+		log_warn("Could not probe what reloads need (%s); keeping CAP_BPF", strerror(-err));
+	}
+	err = privs_drop(d->privs, d->cfg.user, &step);
+	if (err) {
+		log_err("Failed to drop privileges while %s: %s", step, strerror(-err));
+		return err;
+	}
+	log_info("privileges dropped: keeping %s%s%s, bounding set empty, no-new-privs",
+		 privs_need_name(d->privs), d->cfg.user[0] ? ", running as " : "", d->cfg.user);
+	return 0;
+}
+
+int daemon_start(struct daemon *d)
+{
+	struct datapath_opts dopts = { .vxlan_port = d->cfg.vxlan_port };
+	int err;
+
+	d->link_in = d->link_out = -1;
+	d->epfd = d->sigfd = d->statfd = d->wdfd = -1;
+	d->started = time(NULL);
+	snprintf(d->in.name, sizeof(d->in.name), "%s", d->cfg.ingress);
+	snprintf(d->out.name, sizeof(d->out.name), "%s", d->cfg.egress);
+	err = interface_ready(d, &d->in, "ingress");
+	if (!err && strcmp(d->in.name, d->out.name))
+		err = interface_ready(d, &d->out, "egress");
+	else if (!err)
+		d->out = d->in;
+	if (err)
+		return err;
+	d->dp = datapath_open(&dopts);
+	if (!d->dp) {
+		err = -errno;
+		log_err("Failed to load the BPF programs: %s", strerror(-err));
+		log_verifier_tail();
+		return err;
+	}
+	err = daemon_apply(d, &d->cfg);
+	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))
+		log_err("Failed to add '%s' to the transmit ports: %s", d->out.name,
+			strerror(-err));
+	if (!err)
+		err = attach_all(d);
+	if (!err)
+		err = drop_privileges(d);
+	return err;
+}
+
+void daemon_shutdown(struct daemon *d)
+{
+	const char *fields[] = { "MESSAGE_ID=" MESSAGE_ID_DETACH, NULL };
+	bool in = d->link_in >= 0, out = d->link_out >= 0;
+
+	/* closing the last reference to a bpf_link detaches its program */
+	if (out)
+		close(d->link_out);
+	if (in)
+		close(d->link_in);
+	d->link_in = d->link_out = -1;
+	if (in)
+		log_fields(LOG_INFO, fields, "detached from '%s'%s%s%s", d->in.name,
+			   out ? " and '" : "", out ? d->out.name : "", out ? "'" : "");
+	datapath_close(d->dp);
+	d->dp = NULL;
+	conf_free(&d->cfg);
+	if (d->epfd >= 0)
+		close(d->epfd);
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->statfd >= 0)
+		close(d->statfd);
+	if (d->wdfd >= 0)
+		close(d->wdfd);
+	d->epfd = d->sigfd = d->statfd = d->wdfd = -1;
+}

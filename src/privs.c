@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Dropping privileges once attached: keep only what reloads need, decided by
+ * a probe rather than a kernel version; clear the bounding set; set
+ * no-new-privs; optionally become a service user. */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/capability.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "privs.h"
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+const char *privs_need_name(enum privs_need need)
+{
+	switch (need) {
+	case PRIVS_NONE:
+		return "none";
+	case PRIVS_CAP_BPF:
+		return "CAP_BPF";
+	default:
+		return "CAP_SYS_ADMIN";
+	}
+}
+
+/* Whether this kernel knows CAP_BPF (5.8 and later). */
+static bool kernel_has_cap_bpf(void)
+{
+	return prctl(PR_CAPBSET_READ, CAP_BPF) >= 0;
+}
+
+static int drop_all_caps(void)
+{
+	cap_t none = cap_init();
+	int err = 0;
+
+	if (!none)
+		return -errno;
+	if (cap_set_proc(none))
+		err = -errno;
+	cap_free(none);
+	return err;
+}
+
+int privs_probe(int (*op)(void *arg), void *arg, enum privs_need *ret_need)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (drop_all_caps() || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			_exit(2);
+		_exit(op(arg) ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+		return -ECHILD;
+	if (!WEXITSTATUS(status))
+		*ret_need = PRIVS_NONE;
+	else
+		*ret_need = kernel_has_cap_bpf() ? PRIVS_CAP_BPF : PRIVS_CAP_SYS_ADMIN;
+	return 0;
+}
+
+static int become(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw)
+		return -ENOENT;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || initgroups(user, pw->pw_gid) ||
+	    setgid(pw->pw_gid) || setuid(pw->pw_uid))
+		return -errno;
+	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ? -errno : 0;
+}
+
+/* Needs CAP_SETPCAP in the effective set, which setuid() may have cleared. */
+static int clear_bounding_set(void)
+{
+	cap_value_t setpcap = CAP_SETPCAP;
+	cap_t caps = cap_get_proc();
+	int err = 0;
+	unsigned c;
+
+	if (!caps)
+		return -errno;
+	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &setpcap, CAP_SET) || cap_set_proc(caps))
+		err = -errno;
+	cap_free(caps);
+	for (c = 0; !err && prctl(PR_CAPBSET_READ, c) >= 0; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0))
+			err = -errno;
+	return err;
+}
+
+static int keep_only(enum privs_need need)
+{
+	cap_value_t keep = need == PRIVS_CAP_BPF ? CAP_BPF : CAP_SYS_ADMIN;
+	cap_t caps = cap_init();
+	int n = need == PRIVS_NONE ? 0 : 1, err = 0;
+
+	if (!caps)
+		return -errno;
+	if (n && (cap_set_flag(caps, CAP_PERMITTED, n, &keep, CAP_SET) ||
+		  cap_set_flag(caps, CAP_EFFECTIVE, n, &keep, CAP_SET)))
+		err = -errno;
+	if (!err && cap_set_proc(caps))
+		err = -errno;
+	cap_free(caps);
+	if (!err && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0))
+		err = -errno;
+	return err;
+}
+
+int privs_drop(enum privs_need need, const char *user, const char **ret_step)
+{
+	int err = 0;
+
+	if (user && *user) {
+		*ret_step = "switching user";
+		err = become(user);
+	}
+	if (!err) {
+		*ret_step = "clearing the capability bounding set";
+		err = clear_bounding_set();
+	}
+	if (!err) {
+		*ret_step = "dropping capabilities";
+		err = keep_only(need);
+	}
+	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		*ret_step = "setting no-new-privs";
+		err = -errno;
+	}
+	return err;
+}
