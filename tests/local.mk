@@ -3,7 +3,8 @@
 # BPF_PROG_TEST_RUN on the real skeleton, all speaking TAP.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 AM_TESTS_ENVIRONMENT = VXP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export VXP_TEST_DATA; \
-	VXP_TOP_SRCDIR='$(abs_top_srcdir)'; export VXP_TOP_SRCDIR;
+	VXP_TOP_SRCDIR='$(abs_top_srcdir)'; export VXP_TOP_SRCDIR; \
+	VXP_BUILD_DIR='$(abs_top_builddir)'; export VXP_BUILD_DIR;
 
 check_LIBRARIES += tests/lib/libvxptest.a
 tests_lib_libvxptest_a_SOURCES = \
@@ -26,9 +27,12 @@ BPF_TESTS = \
 	tests/bpf/test_forward \
 	tests/bpf/test_captures \
 	tests/bpf/test_truncation
+NETNS_TESTS = \
+	tests/netns/test_daemon.sh
 
-check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS)
-TESTS += $(UNIT_TESTS) $(BPF_TESTS)
+check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool
+TESTS += $(UNIT_TESTS) $(BPF_TESTS) $(NETNS_TESTS)
+tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 
 tests_unit_test_conf_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
@@ -41,7 +45,7 @@ tests_bpf_test_forward_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_truncation_LDADD = $(TEST_LIBS)
-EXTRA_DIST += tests/data
+EXTRA_DIST += tests/data $(NETNS_TESTS) tests/netns/lib.sh
 
 # make bench-prog: not part of make check
 EXTRA_PROGRAMS += tests/bench/bench_prog

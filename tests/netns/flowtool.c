@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The integration tests' traffic: sequenced UDP datagrams with a checkable
+ * payload, a receiver that counts loss, duplicates, reordering and
+ * corruption, a TCP echo pair, and a recorder for sd_notify messages. Every
+ * loop is bounded by a count and a deadline. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAGIC	    0x56585046U /* "VXPF" */
+#define PAYLOAD_MAX 1472
+#define SEQ_MAX	    2000000
+
+struct hdr {
+	uint32_t magic;
+	uint32_t seq;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what)
+{
+	fprintf(stderr, "flowtool: %s: %s\n", what, strerror(errno));
+	return 2;
+}
+
+static int parse_addr(const char *s, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	if (!colon || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, colon - s);
+	host[colon - s] = '\0';
+	sa->sin_port = htons((uint16_t)atoi(colon + 1));
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+static uint8_t pattern(uint32_t seq, size_t i)
+{
+	return (uint8_t)(seq * 31 + i * 7);
+}
+
+/* send DST:PORT COUNT RATE SIZE [SRCPORT] */
+static int cmd_send(int argc, char **argv)
+{
+	struct sockaddr_in dst, src = { .sin_family = AF_INET };
+	unsigned count, rate, size, seq;
+	uint8_t buf[PAYLOAD_MAX];
+	struct hdr *h = (void *)buf;
+	double start;
+	int fd;
+	size_t i;
+
+	if (argc < 6 || parse_addr(argv[2], &dst))
+		return fprintf(stderr, "usage: send DST:PORT COUNT RATE SIZE [SRCPORT]\n"), 64;
+	count = (unsigned)atoi(argv[3]);
+	rate = (unsigned)atoi(argv[4]);
+	size = (unsigned)atoi(argv[5]);
+	if (size < sizeof(*h) || size > PAYLOAD_MAX || !rate || count > SEQ_MAX)
+		return fprintf(stderr, "flowtool: bad count, rate or size\n"), 64;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return die("socket");
+	if (argc > 6) {
+		src.sin_port = htons((uint16_t)atoi(argv[6]));
+		if (bind(fd, (void *)&src, sizeof(src)))
+			return die("bind");
+	}
+	start = now();
+	for (seq = 0; seq < count; seq++) {
+		double due = start + (double)seq / rate, wait = due - now();
+
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+		h->magic = htonl(MAGIC);
+		h->seq = htonl(seq);
+		for (i = sizeof(*h); i < size; i++)
+			buf[i] = pattern(seq, i);
+		if (sendto(fd, buf, size, 0, (void *)&dst, sizeof(dst)) < 0 && errno != ENOBUFS)
+			return die("sendto");
+	}
+	printf("sent %u datagrams in %.2f s\n", count, now() - start);
+	return 0;
+}
+
+struct tally {
+	unsigned received, dup, reordered, corrupt, foreign;
+	long last;
+	uint8_t *seen;
+};
+
+static void tally_one(struct tally *t, const uint8_t *buf, ssize_t n, FILE *seqs)
+{
+	const struct hdr *h = (const void *)buf;
+	uint32_t seq;
+	ssize_t i;
+
+	if (n < (ssize_t)sizeof(*h) || ntohl(h->magic) != MAGIC || ntohl(h->seq) >= SEQ_MAX) {
+		t->foreign++;
+		return;
+	}
+	seq = ntohl(h->seq);
+	for (i = sizeof(*h); i < n; i++)
+		if (buf[i] != pattern(seq, (size_t)i)) {
+			t->corrupt++;
+			return;
+		}
+	if (t->seen[seq]++) {
+		t->dup++;
+		return;
+	}
+	if ((long)seq < t->last)
+		t->reordered++;
+	t->last = seq;
+	t->received++;
+	if (seqs)
+		fprintf(seqs, "%u\n", seq);
+}
+
+/* recv ADDR:PORT COUNT TIMEOUT [SEQFILE]: exits 0 when COUNT arrived whole,
+ * each once and in order */
+static int cmd_recv(int argc, char **argv)
+{
+	struct tally t = { .last = -1 };
+	struct sockaddr_in sa;
+	uint8_t buf[2048];
+	unsigned count;
+	double deadline, idle;
+	FILE *seqs = NULL;
+	int fd;
+
+	if (argc < 5 || parse_addr(argv[2], &sa))
+		return fprintf(stderr, "usage: recv ADDR:PORT COUNT TIMEOUT [SEQFILE]\n"), 64;
+	count = (unsigned)atoi(argv[3]);
+	deadline = now() + atof(argv[4]);
+	t.seen = calloc(SEQ_MAX, 1);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || !t.seen || bind(fd, (void *)&sa, sizeof(sa)))
+		return die("bind");
+	if (argc > 5 && !(seqs = fopen(argv[5], "w")))
+		return die(argv[5]);
+	printf("listening\n");
+	fflush(stdout);
+	idle = now();
+	while (t.received < count && now() < deadline && now() - idle < 3.0) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return die("recv");
+		tally_one(&t, buf, n, seqs);
+		idle = now();
+	}
+	if (seqs)
+		fclose(seqs);
+	printf("received %u of %u: lost %u, duplicated %u, reordered %u, corrupt %u, foreign %u\n",
+	       t.received, count, count > t.received ? count - t.received : 0, t.dup, t.reordered,
+	       t.corrupt, t.foreign);
+	return t.received == count && !t.dup && !t.reordered && !t.corrupt ? 0 : 1;
+}
+
+/* split FILE_A FILE_B COUNT: each of 0..COUNT-1 in exactly one file, A's all
+ * before B's: a switch from one target to the other loses and mixes nothing */
+static int cmd_split(int argc, char **argv)
+{
+	unsigned count, seq, n[2] = { 0, 0 }, max_a = 0, min_b = SEQ_MAX, missing = 0, twice = 0;
+	uint8_t *seen;
+	int i;
+
+	if (argc < 5)
+		return fprintf(stderr, "usage: split FILE_A FILE_B COUNT\n"), 64;
+	count = (unsigned)atoi(argv[4]);
+	seen = calloc(SEQ_MAX, 1);
+	for (i = 0; i < 2 && seen; i++) {
+		FILE *f = fopen(argv[2 + i], "r");
+
+		if (!f)
+			return die(argv[2 + i]);
+		while (fscanf(f, "%u", &seq) == 1 && seq < SEQ_MAX) {
+			twice += seen[seq]++ > 0;
+			n[i]++;
+			if (!i && seq > max_a)
+				max_a = seq;
+			if (i && seq < min_b)
+				min_b = seq;
+		}
+		fclose(f);
+	}
+	for (seq = 0; seen && seq < count; seq++)
+		missing += !seen[seq];
+	printf("first target %u, second %u, missing %u, twice %u, last of first %u, first of "
+	       "second %u\n",
+	       n[0], n[1], missing, twice, max_a, min_b);
+	return !missing && !twice && n[0] && n[1] && max_a < min_b ? 0 : 1;
+}
+
+/* tcp-echo ADDR:PORT SECONDS: echoes one connection until it closes */
+static int cmd_tcp_echo(int argc, char **argv)
+{
+	struct sockaddr_in sa;
+	char buf[512];
+	int fd, c, one = 1;
+	double deadline;
+	ssize_t n;
+
+	if (argc < 4 || parse_addr(argv[2], &sa))
+		return fprintf(stderr, "usage: tcp-echo ADDR:PORT SECONDS\n"), 64;
+	deadline = now() + atof(argv[3]);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (void *)&sa, sizeof(sa)) || listen(fd, 1))
+		return die("listen");
+	printf("listening\n");
+	fflush(stdout);
+	c = accept(fd, NULL, NULL);
+	if (c < 0)
+		return die("accept");
+	while (now() < deadline && (n = read(c, buf, sizeof(buf))) > 0)
+		if (write(c, buf, (size_t)n) != n)
+			return die("write");
+	return 0;
+}
+
+/* tcp-check ADDR:PORT SECONDS: a line every 20 ms, each echoed within 1 s */
+static int cmd_tcp_check(int argc, char **argv)
+{
+	unsigned sent = 0, bad = 0;
+	struct sockaddr_in sa;
+	double end;
+	int fd;
+
+	if (argc < 4 || parse_addr(argv[2], &sa))
+		return fprintf(stderr, "usage: tcp-check ADDR:PORT SECONDS\n"), 64;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (void *)&sa, sizeof(sa)))
+		return die("connect");
+	end = now() + atof(argv[3]);
+	while (now() < end) {
+		char line[32], back[32];
+		struct pollfd p = { fd, POLLIN, 0 };
+		int len = snprintf(line, sizeof(line), "%u\n", sent++);
+		ssize_t got = 0, n;
+
+		if (write(fd, line, (size_t)len) != len)
+			return printf("tcp: write failed after %u lines: %s\n", sent,
+				      strerror(errno)),
+			       1;
+		while (got < len && poll(&p, 1, 1000) > 0 &&
+		       (n = read(fd, back + got, len - got)) > 0)
+			got += n;
+		if (got != len || memcmp(line, back, len))
+			bad++;
+		usleep(20000);
+	}
+	printf("tcp: %u lines echoed, %u failed\n", sent, bad);
+	return bad ? 1 : 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* notify-listen PATH OUTFILE: each sd_notify datagram as one line, its
+ * newlines as '|', until SIGTERM or 120 s */
+static int cmd_notify(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	double end = now() + 120;
+	FILE *out;
+	int fd;
+
+	if (argc < 4)
+		return fprintf(stderr, "usage: notify-listen PATH OUTFILE\n"), 64;
+	signal(SIGTERM, on_term);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[2]);
+	unlink(argv[2]);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	out = fopen(argv[3], "w");
+	if (fd < 0 || !out || bind(fd, (void *)&sa, sizeof(sa)))
+		return die("notify socket");
+	while (!stop && now() < end) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n, i;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\n')
+				buf[i] = '|';
+		fprintf(out, "%.*s\n", (int)n, buf);
+		fflush(out);
+	}
+	fclose(out);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "send", cmd_send },		{ "recv", cmd_recv },
+		{ "split", cmd_split },		{ "tcp-echo", cmd_tcp_echo },
+		{ "tcp-check", cmd_tcp_check }, { "notify-listen", cmd_notify },
+	};
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc, argv);
+	fprintf(stderr, "usage: flowtool send|recv|split|tcp-echo|tcp-check|notify-listen ...\n");
+	return 64;
+}
