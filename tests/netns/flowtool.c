@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,7 +306,8 @@ static int cmd_notify(int argc, char **argv)
 	unlink(argv[2]);
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	out = fopen(argv[3], "w");
-	if (fd < 0 || !out || bind(fd, (void *)&sa, sizeof(sa)))
+	/* as systemd's own: a daemon that changed user must still reach it */
+	if (fd < 0 || !out || bind(fd, (void *)&sa, sizeof(sa)) || chmod(argv[2], 0777))
 		return die("notify socket");
 	while (!stop && now() < end) {
 		struct pollfd p = { fd, POLLIN, 0 };

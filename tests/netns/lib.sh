@@ -93,13 +93,14 @@ topo_up() {
 	in_dut ip neigh add 10.200.0.2 lladdr "$mac" dev d-out0 nud permanent
 }
 
-# conf_write NAT_TARGET [EXTRA_PIPELINE_LINES]: the daemon's configuration
+# conf_write NAT_TARGET [EXTRA_PIPELINE_LINES]: the daemon's configuration;
+# CONF_INGRESS and CONF_MODE change the ingress interface and the XDP mode.
 conf_write() {
 	mkdir -p "$TMP/conf"
 	cat >"$TMP/conf/pipeline.conf" <<EOF
-ingress = "d-in0";
+ingress = "${CONF_INGRESS:-d-in0}";
 egress = "d-out0";
-xdp_mode = "native";
+xdp_mode = "${CONF_MODE:-native}";
 vni = [ 42 ];
 stats_interval = 1;
 metrics_listen = "";
@@ -113,14 +114,16 @@ EOF
 }
 
 # daemon_start ARGS...: starts vxlan-pipelined in the dut namespace with a
-# NOTIFY_SOCKET this test reads; waits for READY=1. Sets DAEMON_PID.
+# NOTIFY_SOCKET this test reads (and DAEMON_ENV, more NAME=value words, in its
+# environment); waits for READY=1. Sets DAEMON_PID.
 daemon_start() {
 	rm -f "$TMP/notify.log" "$TMP/daemon.log"
 	"$BUILD/tests/netns/flowtool" notify-listen "$TMP/notify.sock" "$TMP/notify.log" &
 	NOTIFY_PID=$!
 	track $NOTIFY_PID
 	for _ in $(seq 50); do [ -S "$TMP/notify.sock" ] && break; sleep 0.1; done
-	ip netns exec "$NS_DUT" env NOTIFY_SOCKET="$TMP/notify.sock" \
+	# shellcheck disable=SC2086 # DAEMON_ENV is a list of words
+	ip netns exec "$NS_DUT" env NOTIFY_SOCKET="$TMP/notify.sock" ${DAEMON_ENV:-} \
 		"$BUILD/src/vxlan-pipelined" "$@" >"$TMP/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	track $DAEMON_PID

@@ -143,17 +143,92 @@ test_capabilities() {
 
 test_notify_sequence() {
 	conf_write "10.200.0.2:6000"
-	daemon_start --config-dir "$TMP/conf"
+	DAEMON_ENV="WATCHDOG_USEC=200000" daemon_start --config-dir "$TMP/conf"
+	sleep 1.2
 	kill -HUP "$DAEMON_PID"
 	notify_wait '^READY=1$' 2
 	daemon_stop
 	local seq
-	seq=$(grep -v '^STATUS=' "$TMP/notify.log" | sed 's/MONOTONIC_USEC=[0-9][0-9]*/MONOTONIC_USEC=N/')
+	seq=$(grep -vE '^(STATUS|WATCHDOG)=' "$TMP/notify.log" |
+		sed 's/MONOTONIC_USEC=[0-9][0-9]*/MONOTONIC_USEC=N/')
 	[ "$seq" = "$(printf 'READY=1\nRELOADING=1|MONOTONIC_USEC=N\nREADY=1\nSTOPPING=1')" ]
 	ok $? "sd_notify: READY=1, RELOADING=1 with MONOTONIC_USEC, READY=1, STOPPING=1"
 	diag "$seq"
 	grep -qE '^STATUS=.* pps forwarded, .*last reload: ok at ' "$TMP/notify.log"
 	ok $? "STATUS= carries the rates and the last reload"
+	[ "$(grep -c '^WATCHDOG=1$' "$TMP/notify.log")" -ge 8 ]
+	ok $? "WATCHDOG_USEC=200000: WATCHDOG=1 every 100 ms ($(grep -c '^WATCHDOG=1$' "$TMP/notify.log") in about 1.5 s)"
+}
+
+test_auto_fallback() {
+	in_dut ip link add br-vxp type bridge && in_dut ip link set br-vxp up
+	CONF_INGRESS=br-vxp CONF_MODE=auto conf_write "10.200.0.2:6000"
+	daemon_start --config-dir "$TMP/conf"
+	ok $? "xdp_mode auto on a bridge, which has no native XDP: starts"
+	grep -q "ingress interface 'br-vxp': native XDP failed: .*running in generic mode" \
+		"$TMP/daemon.log"
+	ok $? "the warning says native failed, why, and that generic runs"
+	diag "$(grep 'native XDP failed' "$TMP/daemon.log")"
+	ip -n "$NS_DUT" -details link show br-vxp | grep -q 'xdpgeneric'
+	ok $? "the program sits in generic mode"
+	daemon_stop
+	in_dut ip link del br-vxp
+}
+
+test_default_route() {
+	in_dut ip route add default via 10.100.0.2 dev d-in0
+	conf_write "10.200.0.2:6000"
+	! daemon_start --config-dir "$TMP/conf" &&
+		grep -q "Refusing to attach XDP to ingress interface 'd-in0': it carries the default route" \
+			"$TMP/daemon.log"
+	ok $? "the interface with the default route is refused"
+	diag "$(grep Refusing "$TMP/daemon.log")"
+	wait "$DAEMON_PID" 2>/dev/null
+	conf_write "10.200.0.2:6000" "allow_default_route = true;"
+	daemon_start --config-dir "$TMP/conf"
+	ok $? "allow_default_route = true attaches there anyway"
+	daemon_stop
+	in_dut ip route del default
+}
+
+test_user_and_reload() {
+	chmod 755 "$TMP"
+	conf_write "10.200.0.2:6006" 'user = "nobody";'
+	chmod 755 "$TMP/conf"
+	daemon_start --config-dir "$TMP/conf"
+	ok $? "user = \"nobody\": starts"
+	grep -qE "^Uid:[[:space:]]+65534[[:space:]]" "/proc/$DAEMON_PID/status"
+	ok $? "runs as nobody"
+	recv_bg 6006 300
+	send 300 1000
+	wait "$RECV_PID"
+	ok $? "forwards as nobody"
+	conf_write "10.200.0.2:6007" 'user = "nobody";'
+	kill -HUP "$DAEMON_PID"
+	notify_wait '^READY=1$' 2
+	recv_bg 6007 300
+	send 300 1000
+	wait "$RECV_PID"
+	ok $? "a reload as nobody without capabilities swaps the NAT table"
+	daemon_stop
+}
+
+test_restart_only_change() {
+	conf_write "10.200.0.2:6008"
+	daemon_start --config-dir "$TMP/conf"
+	CONF_INGRESS=d-out0 conf_write "10.200.0.2:6009"
+	kill -HUP "$DAEMON_PID"
+	notify_wait '^READY=1$' 2
+	grep -q "reload: 'ingress' changed ($TMP/conf/pipeline.conf:1); it needs a restart and is not applied" \
+		"$TMP/daemon.log"
+	ok $? "a changed ingress is reported as needing a restart"
+	xdp_attached "$NS_DUT" d-in0
+	ok $? "the program stays on the old ingress"
+	recv_bg 6009 300
+	send 300 1000
+	wait "$RECV_PID"
+	ok $? "the rest of the reload applies: the new NAT target gets the traffic"
+	daemon_stop
 }
 
 test_failed_start() {
@@ -213,5 +288,9 @@ test_capabilities
 test_notify_sequence
 test_failed_start
 test_check_config
+test_auto_fallback
+test_default_route
+test_user_and_reload
+test_restart_only_change
 test_kill_9
 tap_done
