@@ -144,26 +144,30 @@ void log_fields(int level, const char *const *fields, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void verifier_keep(const char *line)
+/* Keeps the lines of a program load log; returns whether line is one. */
+static bool verifier_keep(const char *line)
 {
 	if (strstr(line, "-- BEGIN PROG LOAD LOG --")) {
 		in_load_log = true;
 		verifier_next = verifier_count = 0;
-		return;
+		return true;
 	}
 	if (strstr(line, "-- END PROG LOAD LOG --")) {
 		in_load_log = false;
-		return;
+		return true;
 	}
 	if (!in_load_log)
-		return;
+		return false;
 	snprintf(verifier_tail[verifier_next], LOG_LINE_MAX, "%s", line);
 	verifier_next = (verifier_next + 1) % VERIFIER_LINES;
 	if (verifier_count < VERIFIER_LINES)
 		verifier_count++;
+	return true;
 }
 
-/* libbpf WARN becomes notice, INFO debug; DEBUG is dropped. */
+/* libbpf WARN becomes notice, INFO debug; DEBUG is dropped. A verifier log,
+ * which can run to thousands of lines, goes to debug: log_verifier_tail()
+ * shows its end where it matters. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	static const int to_syslog[] = {
@@ -172,12 +176,17 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		[LIBBPF_DEBUG] = LOG_DEBUG + 1,
 	};
 	char text[8192], *line, *save = NULL;
+	int to;
 
 	vsnprintf(text, sizeof(text), fmt, ap);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		verifier_keep(line);
-		if (to_syslog[level] <= log_max)
-			log_msg(to_syslog[level], "libbpf: %s", line);
+		to = verifier_keep(line) ? LOG_DEBUG : to_syslog[level];
+		if (to > log_max)
+			continue;
+		if (!strncmp(line, "libbpf: ", 8))
+			log_msg(to, "%s", line);
+		else
+			log_msg(to, "libbpf: %s", line);
 	}
 	return 0;
 }

@@ -17,7 +17,10 @@ tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 TEST_LIBS = tests/lib/libvxptest.a $(VXP_LIBS)
 
 UNIT_TESTS = \
+	tests/unit/test_addr \
 	tests/unit/test_conf \
+	tests/unit/test_daemon_cli \
+	tests/unit/test_netdev \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt
 BPF_TESTS = \
@@ -26,7 +29,8 @@ BPF_TESTS = \
 	tests/bpf/test_nat \
 	tests/bpf/test_forward \
 	tests/bpf/test_captures \
-	tests/bpf/test_truncation
+	tests/bpf/test_truncation \
+	tests/bpf/test_verifier_log
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh
 
@@ -34,7 +38,10 @@ check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool
 TESTS += $(UNIT_TESTS) $(BPF_TESTS) $(NETNS_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 
+tests_unit_test_addr_LDADD = $(TEST_LIBS)
 tests_unit_test_conf_LDADD = $(TEST_LIBS)
+tests_unit_test_daemon_cli_LDADD = $(TEST_LIBS)
+tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
@@ -45,6 +52,15 @@ tests_bpf_test_forward_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_truncation_LDADD = $(TEST_LIBS)
+tests_bpf_test_verifier_log_LDADD = $(TEST_LIBS)
+
+# a program the verifier must reject: built, never embedded
+check_DATA = tests/bpf/rejected.bpf.o
+tests/bpf/rejected.bpf.o: $(top_srcdir)/tests/bpf/rejected.bpf.c
+	$(AM_V_GEN)$(MKDIR_P) tests/bpf && \
+	$(BPF_COMPILE) $(top_srcdir)/tests/bpf/rejected.bpf.c -o $@
+CLEANFILES += tests/bpf/rejected.bpf.o
+EXTRA_DIST += tests/bpf/rejected.bpf.c
 EXTRA_DIST += tests/data $(NETNS_TESTS) tests/netns/lib.sh
 
 # make bench-prog: not part of make check
