@@ -129,6 +129,7 @@ static int probe_reload(void *arg)
 {
 	struct daemon *d = arg;
 
+	log_set_max_level(-1); /* a refusal here is an answer, not an error */
 	return daemon_apply(d, &d->cfg);
 }
 
