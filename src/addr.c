@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,4 +85,26 @@ void addr_format(int family, const union vxp_addr *a, uint16_t port, char *buf, 
 		snprintf(buf, size, "[%s]:%u", host, port);
 	else
 		snprintf(buf, size, "%s:%u", host, port);
+}
+
+void addr_sockaddr(int family, const union vxp_addr *a, uint16_t port,
+		   struct sockaddr_storage *ret, unsigned *ret_len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ret;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ret;
+
+	memset(ret, 0, sizeof(*ret));
+	if (family == VXP_AF_INET) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		if (a)
+			s4->sin_addr.s_addr = a->v4;
+		*ret_len = sizeof(*s4);
+		return;
+	}
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	if (a)
+		memcpy(&s6->sin6_addr, a->bytes, 16);
+	*ret_len = sizeof(*s6);
 }

@@ -17,4 +17,9 @@ int addr_parse(const char *s, union vxp_addr *ret_addr);
 int addr_parse_port(const char *s, union vxp_addr *ret_addr, uint16_t *ret_port);
 void addr_format(int family, const union vxp_addr *a, uint16_t port, char *buf, size_t size);
 
+struct sockaddr_storage;
+/* A socket address; a NULL address is the family's any-address. */
+void addr_sockaddr(int family, const union vxp_addr *a, uint16_t port,
+		   struct sockaddr_storage *ret, unsigned *ret_len);
+
 #endif /* VXP_ADDR_H */

@@ -15,8 +15,11 @@ src_libvxp_a_SOURCES = \
 	src/notify.c src/notify.h \
 	src/privs.c src/privs.h \
 	src/nat_table.c src/nat_table.h \
-	src/stats.c src/stats.h
-nodist_src_libvxp_a_SOURCES = bpf/vxlan_pipeline.skel.h
+	src/stats.c src/stats.h \
+	src/tg.h src/tg_cli.c src/tg_cli.h src/tg_frame.c src/tg_pcap.c \
+	src/tg_recv.c src/tg_report.c src/tg_report.h src/tg_send.c \
+	src/tg_xdp.c src/tg_xdp.h
+nodist_src_libvxp_a_SOURCES = bpf/vxlan_pipeline.skel.h bpf/tg_xmit.skel.h
 src_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
 	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS)
 
@@ -26,3 +29,7 @@ VXP_LIBS = src/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(LIBCONFIG_LIBS) \
 sbin_PROGRAMS = src/vxlan-pipelined
 src_vxlan_pipelined_SOURCES = src/vxlan-pipelined.c
 src_vxlan_pipelined_LDADD = $(VXP_LIBS)
+
+bin_PROGRAMS = src/vxlan-trafficgen
+src_vxlan_trafficgen_SOURCES = src/vxlan-trafficgen.c
+src_vxlan_trafficgen_LDADD = $(VXP_LIBS) -lpthread

@@ -63,6 +63,21 @@ CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
 EXTRA_DIST += tests/data $(NETNS_TESTS) tests/netns/lib.sh
 
+# the drop-and-count sink for the netns tests and benchmarks
+check_PROGRAMS += tests/bench/xdpsink
+tests_bench_xdpsink_SOURCES = tests/bench/xdpsink.c
+nodist_tests_bench_xdpsink_SOURCES = tests/bench/xdpsink.skel.h
+tests_bench_xdpsink_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/tests/bench
+tests_bench_xdpsink_LDADD = $(LIBBPF_LIBS)
+tests/bench/xdpsink.bpf.o: $(top_srcdir)/tests/bench/xdpsink.bpf.c
+	$(AM_V_GEN)$(MKDIR_P) tests/bench && \
+	$(BPF_COMPILE) $(top_srcdir)/tests/bench/xdpsink.bpf.c -o $@ && $(LLVM_STRIP) -g $@
+tests/bench/xdpsink.skel.h: tests/bench/xdpsink.bpf.o
+	$(AM_V_GEN)$(BPF_SKELETON) tests/bench/xdpsink.bpf.o name xdpsink > $@.tmp && mv $@.tmp $@
+tests/bench/xdpsink-xdpsink.$(OBJEXT): tests/bench/xdpsink.skel.h
+CLEANFILES += tests/bench/xdpsink.bpf.o tests/bench/xdpsink.skel.h
+EXTRA_DIST += tests/bench/xdpsink.bpf.c
+
 # make bench-prog: not part of make check
 EXTRA_PROGRAMS += tests/bench/bench_prog
 tests_bench_bench_prog_SOURCES = tests/bench/bench_prog.c

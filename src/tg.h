@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vxlan-trafficgen's shared definitions: what to send (flows, frames), how
+ * (UDP socket, AF_PACKET, a pcap file), and what was counted. */
+#ifndef VXP_TG_H
+#define VXP_TG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "vxlan_pipeline.h"
+
+#define TG_MAGIC	 0x5654 /* "VT" */
+#define TG_FRAME_MAX	 9216
+#define TG_FLOWS_MAX	 65536
+#define TG_THREADS_MAX	 64
+#define TG_UDP_PORTS_MAX 64 /* outer source ports a UDP-socket sender spreads flows over */
+
+enum tg_mode {
+	TG_MODE_UDP,  /* a UDP socket: the kernel builds the outer headers */
+	TG_MODE_RAW,  /* AF_PACKET: whole frames, the highest rates */
+	TG_MODE_PCAP, /* whole frames into a pcap file, for checking them */
+};
+
+/* The head of every payload the generator sends; the rest is a pattern
+ * derived from flow and seq, so a receiver can check every byte. */
+struct tg_payload {
+	__be16 magic;
+	__be16 flow;
+	__be32 seq;
+	__be64 sent_ns; /* CLOCK_REALTIME, for one-way latency on a shared clock */
+} __attribute__((packed));
+
+struct tg_config {
+	enum tg_mode mode;
+	bool plain;		  /* plain UDP: no VXLAN, the inner packet is the packet */
+	char ifname[IF_NAMESIZE]; /* raw mode: where frames leave */
+	const char *pcap_path;
+	uint8_t dst_mac[6], src_mac[6];
+	int outer_family; /* VXP_AF_INET or VXP_AF_INET6 */
+	union vxp_addr outer_src, outer_dst;
+	uint16_t vxlan_port;
+	uint32_t vni;
+	int inner_family;
+	uint8_t inner_proto; /* IPPROTO_UDP or IPPROTO_TCP */
+	union vxp_addr inner_src, inner_dst;
+	uint16_t inner_sport, inner_dport;
+	unsigned size;	 /* inner IP packet length */
+	unsigned flows;	 /* flows vary the inner source port, then source address */
+	uint64_t rate;	 /* packets per second, all threads together */
+	uint64_t count;	 /* 0: until duration */
+	double duration; /* seconds; 0: until count */
+	unsigned threads;
+	bool json;
+	bool progress; /* a live line on stderr */
+};
+
+/* One flow's prepared frame: whole Ethernet frame, and where its parts are. */
+struct tg_frame {
+	uint8_t buf[TG_FRAME_MAX];
+	size_t len;
+	size_t udp_data_off; /* what a UDP socket sends: the VXLAN header, or in plain
+			      * mode the payload */
+	size_t inner_l3_off;
+	size_t payload_off;    /* struct tg_payload */
+	size_t l4_csum_off;    /* inner L4 checksum */
+	size_t outer_csum_off; /* outer UDP checksum over IPv6; 0 when zero (IPv4) */
+	size_t tcp_seq_off;    /* inner TCP sequence number; 0 for UDP */
+	uint32_t tcp_step;     /* payload bytes a TCP segment advances the sequence by */
+	uint16_t outer_sport;
+	uint16_t flow;
+};
+
+/* Builds flow number flow's frame with seq 0 and time 0. Returns 0, or -EINVAL
+ * with a reason in err when the configuration cannot make such a frame. */
+int tg_frame_build(const struct tg_config *cfg, unsigned flow, struct tg_frame *f, char *err,
+		   size_t errsize);
+/* Writes seq and time into buf, a copy of f's frame as built, and keeps its
+ * checksums right. */
+void tg_frame_stamp(const struct tg_frame *f, uint8_t *buf, uint32_t seq, uint64_t sent_ns);
+/* The payload byte at offset i of a flow's payload (past struct tg_payload);
+ * fixed per flow, so stamping a packet changes only seq and time. */
+static inline uint8_t tg_pattern(uint16_t flow, size_t i)
+{
+	return (uint8_t)(flow * 131 + i * 7 + 1);
+}
+/* The inner source port of a flow. */
+uint16_t tg_flow_sport(const struct tg_config *cfg, unsigned flow);
+/* The outer UDP source port AWS would choose: a hash of the inner 5-tuple
+ * into 49152-65535, as RFC 7348 recommends. */
+uint16_t tg_outer_sport(const struct tg_config *cfg, unsigned flow);
+
+struct tg_thread_stats {
+	uint64_t sent;
+	uint64_t bytes; /* on the wire, without FCS */
+	uint64_t errors;
+};
+
+struct tg_send_result {
+	double seconds;
+	unsigned threads;
+	bool in_kernel; /* raw mode went through the in-kernel XDP sender */
+	struct tg_thread_stats t[TG_THREADS_MAX];
+};
+
+/* Sends as configured; returns 0 or -errno (with the cause logged). */
+int tg_send(const struct tg_config *cfg, struct tg_send_result *ret);
+/* Writes cfg->count frames (all flows in turn) to a pcap file. */
+int tg_write_pcap(const struct tg_config *cfg, struct tg_send_result *ret);
+
+#define TG_WINDOW     1024  /* per flow: duplicates within this many are seen */
+#define TG_LATENCY_US 10000 /* latency histogram: 1 us buckets, then overflow */
+
+struct tg_recv_config {
+	int family;
+	union vxp_addr addr;
+	uint16_t port;
+	uint64_t count;	 /* stop after this many; 0: no limit */
+	double duration; /* stop after this long; 0: no limit */
+	double idle;	 /* stop after this long without a packet, once one came */
+	bool progress;
+};
+
+struct tg_recv_result {
+	uint64_t received; /* unique, whole, ours */
+	uint64_t bytes;	   /* UDP payload bytes */
+	uint64_t lost, duplicated, reordered, corrupt, foreign;
+	unsigned flows;
+	double seconds; /* first packet to last */
+	uint64_t lat_n, lat_min_ns, lat_max_ns, lat_negative;
+	double lat_sum_ns;
+	uint32_t lat_hist[TG_LATENCY_US + 1];
+};
+
+/* Receives until count, duration or idle says stop. Returns 0 or -errno. */
+int tg_receive(const struct tg_recv_config *rc, struct tg_recv_result *ret);
+/* The latency below which fraction q of the packets arrived, in ns. */
+uint64_t tg_latency_quantile(const struct tg_recv_result *r, double q);
+
+#endif /* VXP_TG_H */

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vxlan-trafficgen's reports, as text for a person or one JSON object. */
+#ifndef VXP_TG_REPORT_H
+#define VXP_TG_REPORT_H
+
+#include <stdio.h>
+#include "tg.h"
+
+void tg_report_send(FILE *f, const struct tg_config *cfg, const struct tg_send_result *r);
+void tg_report_recv(FILE *f, const struct tg_recv_result *r, bool json);
+
+#endif /* VXP_TG_REPORT_H */

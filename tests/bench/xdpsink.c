@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* xdpsink IFACE SECONDS: attaches a drop-and-count XDP program (native) to
+ * IFACE in the current network namespace for SECONDS (or until SIGTERM),
+ * then prints {"packets": N, "bytes": N, "seconds": S} and detaches. */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+/* the value of sink_stats, as xdpsink.bpf.c has it */
+struct sink_count {
+	__u64 packets;
+	__u64 bytes;
+};
+
+#include "xdpsink.skel.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void count(struct xdpsink *skel, unsigned long long *pkts, unsigned long long *bytes)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct sink_count *v = calloc(ncpu, sizeof(*v));
+	__u32 zero = 0;
+
+	*pkts = *bytes = 0;
+	if (v && !bpf_map_lookup_elem(bpf_map__fd(skel->maps.sink_stats), &zero, v))
+		for (i = 0; i < ncpu; i++) {
+			*pkts += v[i].packets;
+			*bytes += v[i].bytes;
+		}
+	free(v);
+}
+
+int main(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDP_FLAGS_DRV_MODE);
+	unsigned long long pkts, bytes;
+	struct xdpsink *skel;
+	double start, limit;
+	int ifindex, link;
+
+	if (argc < 3 || !(ifindex = (int)if_nametoindex(argv[1]))) {
+		fprintf(stderr, "usage: xdpsink IFACE SECONDS (an interface here)\n");
+		return 64;
+	}
+	limit = atof(argv[2]);
+	skel = xdpsink__open_and_load();
+	if (!skel)
+		return fprintf(stderr, "xdpsink: loading: %s\n", strerror(errno)), 1;
+	link = bpf_link_create(bpf_program__fd(skel->progs.xdp_sink), ifindex, BPF_XDP, &opts);
+	if (link < 0)
+		return fprintf(stderr, "xdpsink: attaching to %s: %s\n", argv[1], strerror(errno)),
+		       1;
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	printf("attached\n");
+	fflush(stdout);
+	start = now();
+	while (!stop && now() - start < limit)
+		usleep(20000);
+	count(skel, &pkts, &bytes);
+	printf("{\"packets\": %llu, \"bytes\": %llu, \"seconds\": %.3f}\n", pkts, bytes,
+	       now() - start);
+	close(link);
+	xdpsink__destroy(skel);
+	return 0;
+}
