@@ -103,8 +103,9 @@ struct tg_send_result {
 	struct tg_thread_stats t[TG_THREADS_MAX];
 };
 
-/* Sends as configured; returns 0 or -errno (with the cause logged). */
-int tg_send(const struct tg_config *cfg, struct tg_send_result *ret);
+/* Sends as configured until done, or until a signal arrives on sigfd (a
+ * signalfd for SIGINT and SIGTERM, or -1); returns 0 or -errno (logged). */
+int tg_send(const struct tg_config *cfg, int sigfd, struct tg_send_result *ret);
 /* Writes cfg->count frames (all flows in turn) to a pcap file. */
 int tg_write_pcap(const struct tg_config *cfg, struct tg_send_result *ret);
 
@@ -132,8 +133,9 @@ struct tg_recv_result {
 	uint32_t lat_hist[TG_LATENCY_US + 1];
 };
 
-/* Receives until count, duration or idle says stop. Returns 0 or -errno. */
-int tg_receive(const struct tg_recv_config *rc, struct tg_recv_result *ret);
+/* Receives until count, duration or idle says stop, or a signal arrives on
+ * sigfd (or -1). Returns 0 or -errno. */
+int tg_receive(const struct tg_recv_config *rc, int sigfd, struct tg_recv_result *ret);
 /* The latency below which fraction q of the packets arrived, in ns. */
 uint64_t tg_latency_quantile(const struct tg_recv_result *r, double q);
 

@@ -165,7 +165,7 @@ static bool finished(const struct tg_recv_config *rc, const struct tg_recv_resul
 	return first > 0 && rc->idle > 0 && now - last >= rc->idle;
 }
 
-int tg_receive(const struct tg_recv_config *rc, struct tg_recv_result *r)
+int tg_receive(const struct tg_recv_config *rc, int sigfd, struct tg_recv_result *r)
 {
 	static uint8_t bufs[RECV_BATCH][RECV_BUF];
 	struct mmsghdr msgs[RECV_BATCH];
@@ -182,14 +182,16 @@ int tg_receive(const struct tg_recv_config *rc, struct tg_recv_result *r)
 		return fd;
 	}
 	while (!finished(rc, r, start, first, last)) {
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
 
 		for (i = 0; i < RECV_BATCH; i++) {
 			iov[i] = (struct iovec){ bufs[i], RECV_BUF };
 			msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
 		}
-		if (poll(&p, 1, 100) <= 0)
+		if (poll(p, sigfd >= 0 ? 2 : 1, 100) <= 0)
 			continue;
+		if (p[1].revents)
+			break; /* SIGINT or SIGTERM: the report of what came */
 		n = recvmmsg(fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			continue;

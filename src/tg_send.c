@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@ struct sender {
 	struct iovec iov[BATCH_MAX];
 	_Atomic uint64_t sent, bytes, errors;
 	_Atomic bool done;
+	_Atomic bool *stop; /* set by the main thread on SIGINT or SIGTERM */
 	double elapsed;
 	int err;
 };
@@ -68,12 +70,18 @@ static uint64_t real_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void sleep_until(double t)
+/* Sleeps to t in slices of at most 100 ms, so that a stop is seen soon. */
+static void sleep_until(double t, _Atomic bool *stop)
 {
-	struct timespec ts = { (time_t)t, (long)((t - (double)(time_t)t) * 1e9) };
+	double now, until;
+	struct timespec ts;
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
+	while (!atomic_load(stop) && (now = mono_now()) < t) {
+		until = t - now > 0.1 ? now + 0.1 : t;
+		ts = (struct timespec){ (time_t)until,
+					(long)((until - (double)(time_t)until) * 1e9) };
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
 }
 
 static int udp_open(struct sender *s)
@@ -238,30 +246,34 @@ static void *sender_run(void *arg)
 	uint64_t queued = 0, n;
 
 	for (;;) {
-		if (s->count && queued >= s->count)
+		if (atomic_load(s->stop) || (s->count && queued >= s->count))
 			break;
 		if (end && mono_now() >= end && (!s->rate || !s->count))
 			break;
 		if (s->rate)
-			sleep_until(start + (double)queued / (double)s->rate);
+			sleep_until(start + (double)queued / (double)s->rate, s->stop);
+		if (atomic_load(s->stop))
+			break;
 		n = s->count && s->count - queued < batch ? s->count - queued : batch;
 		send_batch(s, (unsigned)n);
 		queued += n;
 	}
 	/* a schedule ends when its last interval does: a late sender shows in accuracy */
 	if (s->rate)
-		sleep_until(start + (double)queued / (double)s->rate);
+		sleep_until(start + (double)queued / (double)s->rate, s->stop);
 	s->elapsed = mono_now() - start;
 	atomic_store(&s->done, true);
 	return NULL;
 }
 
-static int sender_init(struct sender *s, const struct tg_config *cfg, unsigned id)
+static int sender_init(struct sender *s, const struct tg_config *cfg, unsigned id,
+		       _Atomic bool *stop)
 {
 	char err[256];
 	unsigned i;
 
 	s->cfg = cfg;
+	s->stop = stop;
 	s->id = id;
 	s->first = (unsigned)((uint64_t)cfg->flows * id / cfg->threads);
 	s->nflows = (unsigned)((uint64_t)cfg->flows * (id + 1) / cfg->threads) - s->first;
@@ -313,27 +325,45 @@ static void progress(struct sender *s, unsigned n, double start, bool final)
 		fprintf(stderr, "\r%70s\r", "");
 }
 
-int tg_send(const struct tg_config *cfg, struct tg_send_result *ret)
+/* True once a signal came, or the timeout passed without one. */
+static bool signalled(int sigfd, int timeout_ms)
+{
+	struct pollfd p = { sigfd, POLLIN, 0 };
+
+	if (sigfd < 0) {
+		usleep((useconds_t)timeout_ms * 1000);
+		return false;
+	}
+	return poll(&p, 1, timeout_ms) > 0;
+}
+
+int tg_send(const struct tg_config *cfg, int sigfd, struct tg_send_result *ret)
 {
 	struct sender *s = calloc(cfg->threads, sizeof(*s));
 	pthread_t tid[TG_THREADS_MAX];
-	double start = mono_now();
+	static _Atomic bool stop;
+	double start = mono_now(), shown = start;
 	unsigned i, started = 0;
 	int err = s ? 0 : -ENOMEM;
 
+	atomic_store(&stop, false);
 	for (i = 0; !err && i < cfg->threads; i++)
-		err = sender_init(&s[i], cfg, i);
+		err = sender_init(&s[i], cfg, i, &stop);
 	if (err)
 		log_err("Failed to prepare the senders: %s", strerror(-err));
 	for (i = 0; !err && i < cfg->threads; i++, started++)
 		err = -pthread_create(&tid[i], NULL, sender_run, &s[i]);
-	while (cfg->progress && !err) {
+	while (!err && started) {
 		bool running = false;
 
-		usleep(500000);
+		if (signalled(sigfd, 100))
+			atomic_store(&stop, true);
 		for (i = 0; i < started; i++)
 			running |= !atomic_load(&s[i].done);
-		progress(s, started, start, !running);
+		if (cfg->progress && (mono_now() - shown >= 0.5 || !running)) {
+			progress(s, started, start, !running);
+			shown = mono_now();
+		}
 		if (!running)
 			break;
 	}

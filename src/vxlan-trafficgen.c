@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -124,13 +127,26 @@ static int prepare(struct tg_cli *c)
 	return err;
 }
 
+/* SIGINT and SIGTERM end the run early, with a report: blocked here for every
+ * thread, read from a signalfd by the main one. */
+static int signals_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
 int main(int argc, char **argv)
 {
 	static struct tg_send_result sent;
 	static struct tg_recv_result got;
 	struct tg_cli c;
 	char msg[256];
-	int err;
+	int err, sigfd;
 
 	if (tg_cli_parse(argc, argv, &c, msg, sizeof(msg))) {
 		fprintf(stderr, "vxlan-trafficgen: %s\n", msg);
@@ -145,8 +161,9 @@ int main(int argc, char **argv)
 	}
 	log_init("vxlan-trafficgen", LOG_TARGET_STDERR, LOG_INFO);
 	c.send.progress = c.recv.progress = c.send.progress && isatty(STDERR_FILENO);
+	sigfd = signals_fd();
 	if (c.receive) {
-		err = tg_receive(&c.recv, &got);
+		err = tg_receive(&c.recv, sigfd, &got);
 		if (err) {
 			log_err("Failed to receive on the given address: %s", strerror(-err));
 			return 1;
@@ -157,7 +174,7 @@ int main(int argc, char **argv)
 	err = prepare(&c);
 	if (!err)
 		err = c.send.mode == TG_MODE_PCAP ? tg_write_pcap(&c.send, &sent)
-						  : tg_send(&c.send, &sent);
+						  : tg_send(&c.send, sigfd, &sent);
 	if (err)
 		return 1;
 	tg_report_send(stdout, &c.send, &sent);
