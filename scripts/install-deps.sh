@@ -22,13 +22,14 @@ case "${1:-}" in
 esac
 
 # build: compilers, autotools, the libraries the binaries link
-# test:  libpcap for the capture tests, iproute2/procps for test namespaces
+# test:  libpcap for the capture tests, iproute2/procps/ethtool for the test
+#        namespaces, tshark to decode the generator's frames independently
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev
-	libpcap-dev iproute2 procps ethtool"
+	libpcap-dev iproute2 procps ethtool tshark"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel
-	libcap-devel libpcap-devel iproute procps-ng ethtool bpftool"
+	libcap-devel libpcap-devel iproute procps-ng ethtool bpftool wireshark-cli"
 
 deb_missing() {
 	for p in $DEB_PKGS; do

@@ -31,11 +31,14 @@ BPF_TESTS = \
 	tests/bpf/test_captures \
 	tests/bpf/test_truncation \
 	tests/bpf/test_verifier_log
+SCRIPT_TESTS = \
+	tests/unit/test_trafficgen_pcap.sh
 NETNS_TESTS = \
-	tests/netns/test_daemon.sh
+	tests/netns/test_daemon.sh \
+	tests/netns/test_trafficgen.sh
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool
-TESTS += $(UNIT_TESTS) $(BPF_TESTS) $(NETNS_TESTS)
+TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 
 tests_unit_test_addr_LDADD = $(TEST_LIBS)
@@ -61,7 +64,7 @@ tests/bpf/rejected.bpf.o: $(top_srcdir)/tests/bpf/rejected.bpf.c
 	$(BPF_COMPILE) $(top_srcdir)/tests/bpf/rejected.bpf.c -o $@
 CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
-EXTRA_DIST += tests/data $(NETNS_TESTS) tests/netns/lib.sh
+EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh
 
 # the drop-and-count sink for the netns tests and benchmarks
 check_PROGRAMS += tests/bench/xdpsink
