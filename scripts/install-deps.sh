@@ -25,10 +25,10 @@ esac
 # test:  libpcap for the capture tests, iproute2/procps/ethtool for the test
 #        namespaces, tshark to decode the generator's frames independently
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
-	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev
+	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
 	libpcap-dev iproute2 procps ethtool tshark"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
-	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel
+	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool bpftool wireshark-cli"
 
 deb_missing() {

@@ -93,6 +93,7 @@ xdp_mode = "${TB_MODE:-native}";
 vni = [ 1, 42 ];
 stats_interval = 1;
 metrics_listen = "${TB_METRICS:-}";
+control_socket = "$TB_DIR/control.sock";
 ${2:-}
 EOF
 	cat >"$TB_DIR/conf/nat.conf" <<EOF

@@ -87,8 +87,8 @@ void addr_format(int family, const union vxp_addr *a, uint16_t port, char *buf, 
 		snprintf(buf, size, "%s:%u", host, port);
 }
 
-void addr_sockaddr(int family, const union vxp_addr *a, uint16_t port,
-		   struct sockaddr_storage *ret, unsigned *ret_len)
+void addr_sockaddr(int family, const union vxp_addr *a, uint16_t port, struct sockaddr_storage *ret,
+		   unsigned *ret_len)
 {
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ret;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ret;

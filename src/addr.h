@@ -19,7 +19,7 @@ void addr_format(int family, const union vxp_addr *a, uint16_t port, char *buf, 
 
 struct sockaddr_storage;
 /* A socket address; a NULL address is the family's any-address. */
-void addr_sockaddr(int family, const union vxp_addr *a, uint16_t port,
-		   struct sockaddr_storage *ret, unsigned *ret_len);
+void addr_sockaddr(int family, const union vxp_addr *a, uint16_t port, struct sockaddr_storage *ret,
+		   unsigned *ret_len);
 
 #endif /* VXP_ADDR_H */

@@ -27,6 +27,7 @@ static const char *const key_names[CONF__COUNT] = {
 	[CONF_STATS_INTERVAL] = "stats_interval",
 	[CONF_TARGET_PPS] = "target_pps",
 	[CONF_METRICS_LISTEN] = "metrics_listen",
+	[CONF_CONTROL_SOCKET] = "control_socket",
 	[CONF_FEATURE_SAMPLING] = "feature_sampling",
 	[CONF_ALLOW_DEFAULT_ROUTE] = "allow_default_route",
 	[CONF_ENA_FIX] = "ena_fix",
@@ -61,6 +62,7 @@ void conf_init(struct pipeline_config *cfg)
 	cfg->stats_interval = 5;
 	cfg->target_pps = 85000;
 	snprintf(cfg->metrics_listen, sizeof(cfg->metrics_listen), "%s", CONF_METRICS_DEFAULT);
+	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s", CONF_CONTROL_DEFAULT);
 }
 
 void conf_free(struct pipeline_config *cfg)

@@ -17,6 +17,8 @@
 #define CONF_LISTEN_MAX	     64
 #define CONF_USER_MAX	     64
 #define CONF_METRICS_DEFAULT "127.0.0.1:9464"
+#define CONF_CONTROL_DEFAULT "/run/vxlan-pipeline/control.sock"
+#define CONF_PATH_MAX	     108 /* sun_path */
 
 enum xdp_mode {
 	XDP_MODE_AUTO, /* native, falling back to generic with a warning */
@@ -55,6 +57,7 @@ enum conf_key {
 	CONF_STATS_INTERVAL,
 	CONF_TARGET_PPS,
 	CONF_METRICS_LISTEN,
+	CONF_CONTROL_SOCKET,
 	CONF_FEATURE_SAMPLING,
 	CONF_ALLOW_DEFAULT_ROUTE,
 	CONF_ENA_FIX,
@@ -76,6 +79,7 @@ struct pipeline_config {
 	unsigned stats_interval; /* seconds */
 	uint64_t target_pps;
 	char metrics_listen[CONF_LISTEN_MAX]; /* "" is off */
+	char control_socket[CONF_PATH_MAX];   /* the CLI's unix socket; "" is off */
 	uint32_t feature_sampling;	      /* 1 in N, 0 off */
 	bool allow_default_route;
 	bool ena_fix;

@@ -255,6 +255,18 @@ int conf_parse_value(struct pipeline_config *cfg, int key, const config_setting_
 		return i < 0 ? -EINVAL : 0;
 	case CONF_METRICS_LISTEN:
 		return get_listen(cfg, s, src, errs);
+	case CONF_CONTROL_SOCKET:
+		if (conf_get_string(s, name, &v, src, errs))
+			return -EINVAL;
+		if (strlen(v) >= sizeof(cfg->control_socket) || (*v && *v != '/')) {
+			conf_error(errs, src,
+				   "'%s' is '%s'; expected an absolute path of at most "
+				   "%zu characters, or \"\" for off",
+				   name, v, sizeof(cfg->control_socket) - 1);
+			return -EINVAL;
+		}
+		snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s", v);
+		return 0;
 	case CONF_ALLOW_DEFAULT_ROUTE:
 		return get_bool(s, name, &cfg->allow_default_route, src, errs);
 	case CONF_ENA_FIX:

@@ -10,6 +10,7 @@
 
 #include "attach.h"
 #include "daemon.h"
+#include "http.h"
 #include "log.h"
 #include "nat_table.h"
 
@@ -183,6 +184,10 @@ int daemon_start(struct daemon *d)
 			strerror(-err));
 	if (!err)
 		err = attach_all(d);
+	if (!err) {
+		d->http = http_open(d, d->cfg.metrics_listen, d->cfg.control_socket);
+		err = d->http ? 0 : -errno;
+	}
 	if (!err)
 		err = drop_privileges(d);
 	return err;
@@ -202,6 +207,8 @@ void daemon_shutdown(struct daemon *d)
 	if (in)
 		log_fields(LOG_INFO, fields, "detached from '%s'%s%s%s", d->in.name,
 			   out ? " and '" : "", out ? d->out.name : "", out ? "'" : "");
+	http_close(d->http);
+	d->http = NULL;
 	datapath_close(d->dp);
 	d->dp = NULL;
 	conf_free(&d->cfg);

@@ -44,11 +44,12 @@ struct daemon {
 	int link_in, link_out; /* -1: not attached */
 	enum xdp_mode mode_in, mode_out;
 	enum privs_need privs;
+	struct http *http;
 	int epfd, sigfd, statfd, wdfd;
 	struct vxp_stats prev;
 	uint64_t prev_ns;
 	struct daemon_rates rates;
-	unsigned reloads;
+	unsigned reloads, reload_failures;
 	bool reload_ok;
 	time_t reload_time;
 	char reload_msg[256];
@@ -75,5 +76,11 @@ int daemon_apply(struct daemon *d, const struct pipeline_config *cfg);
 void daemon_reload(struct daemon *d);
 /* The status line systemd shows. */
 void daemon_status(struct daemon *d);
+
+/* Whether the data path works, and in a sentence why (not). */
+bool daemon_health(struct daemon *d, char *reason, size_t size);
+/* Puts an egress interface that came back under a new index back into the
+ * transmit ports. */
+void daemon_check_egress(struct daemon *d);
 
 #endif /* VXP_DAEMON_H */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "http.h"
 #include "log.h"
 #include "notify.h"
 #include "stats.h"
@@ -101,6 +102,7 @@ static void stats_tick(struct daemon *d)
 	d->prev = now;
 	d->prev_ns = t;
 	stats_log(d);
+	daemon_check_egress(d);
 	daemon_status(d);
 }
 
@@ -114,8 +116,8 @@ static int loop_add(int epfd, int fd)
 static int loop_setup(struct daemon *d)
 {
 	uint64_t wd = notify_watchdog_usec();
+	int err, http[2], i, n = http_fds(d->http, http);
 	sigset_t set;
-	int err;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -136,6 +138,8 @@ static int loop_setup(struct daemon *d)
 		err = loop_add(d->epfd, d->statfd);
 	if (!err && wd)
 		err = loop_add(d->epfd, d->wdfd);
+	for (i = 0; !err && i < n; i++)
+		err = loop_add(d->epfd, http[i]);
 	return err;
 }
 
@@ -178,7 +182,7 @@ int daemon_run(struct daemon *d)
 	stats_read(datapath_stats_fd(d->dp), &d->prev);
 	d->prev_ns = now_ns();
 	while (!d->stop) {
-		n = epoll_wait(d->epfd, ev, 4, -1);
+		n = epoll_wait(d->epfd, ev, 4, http_timeout_ms(d->http));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -194,6 +198,8 @@ int daemon_run(struct daemon *d)
 				notify_watchdog();
 			}
 		}
+		/* the HTTP fds, and connection timeouts that fall due */
+		http_run(d->http);
 	}
 	return 0;
 }

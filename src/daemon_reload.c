@@ -73,6 +73,7 @@ static unsigned keep_restart_only(const struct pipeline_config *cur, struct pipe
 		[CONF_XDP_MODE] = cur->xdp_mode != next->xdp_mode,
 		[CONF_VXLAN_PORT] = cur->vxlan_port != next->vxlan_port,
 		[CONF_METRICS_LISTEN] = strcmp(cur->metrics_listen, next->metrics_listen) != 0,
+		[CONF_CONTROL_SOCKET] = strcmp(cur->control_socket, next->control_socket) != 0,
 		[CONF_ALLOW_DEFAULT_ROUTE] = cur->allow_default_route != next->allow_default_route,
 		[CONF_ENA_FIX] = cur->ena_fix != next->ena_fix,
 		[CONF_USER] = strcmp(cur->user, next->user) != 0,
@@ -91,6 +92,7 @@ static unsigned keep_restart_only(const struct pipeline_config *cur, struct pipe
 	memcpy(next->ingress, cur->ingress, sizeof(next->ingress));
 	memcpy(next->egress, cur->egress, sizeof(next->egress));
 	memcpy(next->metrics_listen, cur->metrics_listen, sizeof(next->metrics_listen));
+	memcpy(next->control_socket, cur->control_socket, sizeof(next->control_socket));
 	memcpy(next->user, cur->user, sizeof(next->user));
 	next->xdp_mode = cur->xdp_mode;
 	next->vxlan_port = cur->vxlan_port;
@@ -105,6 +107,7 @@ static void reload_done(struct daemon *d, bool ok, const char *msg)
 				 ok ? "VXP_RELOAD=ok" : "VXP_RELOAD=failed", NULL };
 
 	d->reloads++;
+	d->reload_failures += !ok;
 	d->reload_ok = ok;
 	d->reload_time = time(NULL);
 	snprintf(d->reload_msg, sizeof(d->reload_msg), "%s", msg);

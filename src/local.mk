@@ -7,9 +7,11 @@ src_libvxp_a_SOURCES = \
 	src/conf.c src/conf.h src/conf_parse.c src/conf_parse.h \
 	src/conf_rules.c src/conf_check.c \
 	src/daemon.c src/daemon.h src/daemon_cli.c src/daemon_cli.h \
-	src/daemon_loop.c src/daemon_reload.c \
+	src/daemon_health.c src/daemon_loop.c src/daemon_reload.c \
+	src/http.c src/http.h src/pages.c src/pages.h \
 	src/datapath.c src/datapath.h \
 	src/attach.c src/attach.h \
+	src/buf.c src/buf.h \
 	src/log.c src/log.h \
 	src/netdev.c src/netdev.h \
 	src/notify.c src/notify.h \
@@ -21,10 +23,10 @@ src_libvxp_a_SOURCES = \
 	src/tg_xdp.c src/tg_xdp.h
 nodist_src_libvxp_a_SOURCES = bpf/vxlan_pipeline.skel.h bpf/tg_xmit.skel.h
 src_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
-	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS)
+	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS) $(LIBMICROHTTPD_CFLAGS)
 
 VXP_LIBS = src/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(LIBCONFIG_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS)
+	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS) $(LIBMICROHTTPD_LIBS)
 
 sbin_PROGRAMS = src/vxlan-pipelined
 src_vxlan_pipelined_SOURCES = src/vxlan-pipelined.c

@@ -191,3 +191,24 @@ int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry 
 		return -errno;
 	return next;
 }
+
+int nat_table_dump(int outer_fd, const int tables[2], struct nat_entry *entries, size_t max)
+{
+	struct vxp_nat_key key, next;
+	int active, fd;
+	size_t n = 0;
+	void *prev = NULL;
+
+	active = nat_table_active(outer_fd, tables);
+	if (active < 0)
+		return active;
+	fd = tables[active];
+	while (n < max && !bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &entries[n].value))
+			continue; /* deleted meanwhile */
+		entries[n++].key = key;
+	}
+	return (int)n;
+}

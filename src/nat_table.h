@@ -44,4 +44,8 @@ int nat_table_active(int outer_fd, const int tables[2]);
  * installed table untouched. */
 int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries, size_t n);
 
+/* The entries of the table installed now, as the data plane holds them.
+ * Returns their number (at most max), or -errno. */
+int nat_table_dump(int outer_fd, const int tables[2], struct nat_entry *entries, size_t max);
+
 #endif /* VXP_NAT_TABLE_H */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -131,6 +132,57 @@ int netdev_ena_apply(const struct netdev_info *nd)
 	ch.cmd = ETHTOOL_SCHANNELS;
 	ch.combined_count = ena_channels_max(nd);
 	return ethtool(nd->name, &ch);
+}
+
+int netdev_ethtool_stats(const char *name, const char *match, struct netdev_stat *out, size_t max)
+{
+	struct ethtool_sset_info *info = calloc(1, sizeof(*info) + sizeof(__u32));
+	struct ethtool_gstrings *names = NULL;
+	struct ethtool_stats *vals = NULL;
+	unsigned i, n = 0, count;
+	int err;
+
+	if (!info)
+		return -ENOMEM;
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	err = ethtool(name, info);
+	count = err || !info->sset_mask ? 0 : info->data[0];
+	if (!err && count) {
+		names = calloc(1, sizeof(*names) + (size_t)count * ETH_GSTRING_LEN);
+		vals = calloc(1, sizeof(*vals) + (size_t)count * sizeof(__u64));
+		err = names && vals ? 0 : -ENOMEM;
+	}
+	if (!err && count) {
+		*names = (struct ethtool_gstrings){ .cmd = ETHTOOL_GSTRINGS,
+						    .string_set = ETH_SS_STATS,
+						    .len = count };
+		*vals = (struct ethtool_stats){ .cmd = ETHTOOL_GSTATS, .n_stats = count };
+		err = ethtool(name, names);
+		if (!err)
+			err = ethtool(name, vals);
+	}
+	for (i = 0; !err && i < count && n < max; i++) {
+		const char *s = (const char *)names->data + (size_t)i * ETH_GSTRING_LEN;
+
+		/* names fill ETH_GSTRING_LEN bytes and need no NUL */
+		if (!memmem(s, strnlen(s, ETH_GSTRING_LEN), match, strlen(match)))
+			continue;
+		snprintf(out[n].name, sizeof(out[n].name), "%.*s", ETH_GSTRING_LEN, s);
+		out[n++].value = vals->data[i];
+	}
+	free(info);
+	free(names);
+	free(vals);
+	return err ? err : (int)n;
+}
+
+bool netdev_running(const char *name)
+{
+	struct ifreq ifr = { 0 };
+
+	return !ioctl_ifr(name, SIOCGIFFLAGS, &ifr) && (ifr.ifr_flags & IFF_UP) &&
+	       (ifr.ifr_flags & IFF_RUNNING);
 }
 
 /* /proc/net/route: Iface Destination Gateway Flags ... Mask (hex, host order) */

@@ -30,6 +30,17 @@ int netdev_ena_check(const struct netdev_info *nd, char *problem, size_t psize, 
 /* Applies the ENA limits (MTU, then channels). Returns 0 or -errno. */
 int netdev_ena_apply(const struct netdev_info *nd);
 
+struct netdev_stat {
+	char name[33]; /* ETH_GSTRING_LEN and a NUL */
+	unsigned long long value;
+};
+
+/* The driver's ethtool -S counters whose names contain match. Returns their
+ * number (at most max), or -errno. */
+int netdev_ethtool_stats(const char *name, const char *match, struct netdev_stat *out, size_t max);
+/* Up and with a carrier. */
+bool netdev_running(const char *name);
+
 /* 1 when an IPv4 or IPv6 default route goes out this interface, else 0. */
 int netdev_has_default_route(const char *name);
 

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Is the data path working? For /healthz and the status: the program still
+ * attached, the egress interface there and running, and the last interval's
+ * decapsulated packets not all dropped. And the one repair the daemon can do
+ * without privileges: an egress interface that came back under a new index
+ * goes back into the transmit ports. */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/* The kernel keeps a link whose interface went away, detached: ifindex 0. */
+static bool link_attached(int link_fd)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (link_fd < 0 || bpf_obj_get_info_by_fd(link_fd, &info, &len))
+		return false;
+	return info.xdp.ifindex != 0;
+}
+
+bool daemon_health(struct daemon *d, char *reason, size_t size)
+{
+	if (!link_attached(d->link_in)) {
+		snprintf(reason, size, "the program is not attached to '%s'", d->in.name);
+		return false;
+	}
+	if (!if_nametoindex(d->out.name)) {
+		snprintf(reason, size, "the egress interface '%s' is gone", d->out.name);
+		return false;
+	}
+	if (!netdev_running(d->out.name)) {
+		snprintf(reason, size, "the egress interface '%s' is down", d->out.name);
+		return false;
+	}
+	if (d->rates.decap > 0 && d->rates.forwarded + d->rates.kernel == 0) {
+		snprintf(reason, size,
+			 "in the last %u s every decapsulated packet was dropped "
+			 "(%.0f pps): see the drop reasons in /metrics",
+			 d->cfg.stats_interval, d->rates.dropped);
+		return false;
+	}
+	snprintf(reason, size, "attached to '%s' (%s), egress '%s' running, %.0f pps forwarded",
+		 d->in.name, conf_xdp_mode_name(d->mode_in), d->out.name, d->rates.forwarded);
+	return true;
+}
+
+void daemon_check_egress(struct daemon *d)
+{
+	int ifindex = (int)if_nametoindex(d->out.name), err;
+
+	if (!ifindex || ifindex == d->out.ifindex)
+		return;
+	err = datapath_add_tx_port(d->dp, ifindex);
+	if (err) {
+		log_warn("egress '%s' is back as index %d, but adding it to the transmit ports "
+			 "failed: %s; restart the daemon",
+			 d->out.name, ifindex, strerror(-err));
+		return;
+	}
+	log_notice("egress '%s' is back as index %d: redirecting to it again%s", d->out.name,
+		   ifindex,
+		   d->link_out >= 0 ? "; its pass-through program needs a restart to return" : "");
+	d->out.ifindex = ifindex;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The daemon's HTTP endpoint: libmicrohttpd, run from the daemon's own epoll
+ * loop, on the metrics address (TCP) and on the control socket (a unix socket
+ * the vxlan-pipeline CLI talks to), with bounded connections and timeouts so
+ * that no client can stall the loop or grow the daemon. */
+#ifndef VXP_HTTP_H
+#define VXP_HTTP_H
+
+#include "daemon.h"
+
+#define HTTP_CONNECTIONS_MAX 16
+#define HTTP_PER_IP_MAX	     4
+#define HTTP_TIMEOUT_S	     5
+#define HTTP_MEMORY_MAX	     32768
+
+struct http;
+
+/* listen "" and control NULL or "" turn each off. NULL with errno, and the
+ * cause logged, on failure. */
+struct http *http_open(struct daemon *d, const char *listen, const char *control);
+void http_close(struct http *h);
+/* The fds to watch (up to 2); returns how many. */
+int http_fds(const struct http *h, int fds[2]);
+/* Runs whatever is ready or due. */
+void http_run(struct http *h);
+/* Milliseconds until http_run() is due regardless of fds, or -1. */
+int http_timeout_ms(const struct http *h);
+
+#endif /* VXP_HTTP_H */
