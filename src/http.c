@@ -38,6 +38,7 @@ static const struct route {
 	{ "/metrics", page_metrics, "text/plain; version=0.0.4; charset=utf-8" },
 	{ "/healthz", page_health, "text/plain; charset=utf-8" },
 	{ "/status", page_status, "application/json" },
+	{ "/stats", page_stats, "application/json" },
 	{ "/nat", page_nat, "application/json" },
 };
 
@@ -83,7 +84,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (!strcmp(url, routes[i].path))
 			return reply(c, routes[i].page(h->d, &b), &b, routes[i].type);
-	buf_printf(&b, "vxlan-pipelined %s: /metrics, /healthz, /status, /nat\n", PACKAGE_VERSION);
+	buf_printf(&b, "vxlan-pipelined %s: /metrics, /healthz, /status, /stats, /nat\n",
+		   PACKAGE_VERSION);
 	return reply(c, strcmp(url, "/") ? 404 : 200, &b, "text/plain; charset=utf-8");
 }
 

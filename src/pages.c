@@ -166,6 +166,37 @@ static void json_interface(struct buf *b, const char *role, const struct netdev_
 		   attached ? "true" : "false");
 }
 
+int page_stats(struct daemon *d, struct buf *b)
+{
+	struct vxp_stats st;
+	int err = stats_read(datapath_stats_fd(d->dp), &st);
+
+	if (err) {
+		buf_printf(b, "{\"error\": \"reading the counters: %s\"}\n", strerror(-err));
+		return 500;
+	}
+	buf_printf(b, "{");
+	json_counters(b, &st);
+	buf_printf(b, "}\n");
+	return 200;
+}
+
+/* The ingress interface's own count of frames: all traffic, ours or not. */
+static long long rx_packets(const char *ifname)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets", ifname);
+	f = fopen(path, "re");
+	if (f && fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 int page_status(struct daemon *d, struct buf *b)
 {
 	struct vxp_stats st;
@@ -185,7 +216,8 @@ int page_status(struct daemon *d, struct buf *b)
 	json_interface(b, "egress", &d->out, d->mode_out, d->link_out >= 0);
 	buf_printf(b, ", \"health\": {\"ok\": %s, \"reason\": ", ok ? "true" : "false");
 	buf_json_string(b, reason);
-	buf_printf(b, "}, \"nat_rules\": %zu, \"vni\": ", d->cfg.n_rules);
+	buf_printf(b, "}, \"ingress_rx_packets\": %lld, \"nat_rules\": %zu, \"vni\": ",
+		   rx_packets(d->in.name), d->cfg.n_rules);
 	if (d->cfg.any_vni)
 		buf_printf(b, "\"any\"");
 	for (i = 0; !d->cfg.any_vni && i < d->cfg.n_vnis; i++)

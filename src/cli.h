@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The vxlan-pipeline command's shared parts: where the daemon is, colour on a
+ * terminal only, samples of the daemon's status and the rates between two. */
+#ifndef VXP_CLI_H
+#define VXP_CLI_H
+
+#include <stdbool.h>
+#include "json.h"
+
+/* exit statuses: LSB's "not running" for a daemon that is not there */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 64, CLI_NOT_RUNNING = 3 };
+
+struct cli {
+	const char *socket;	/* the daemon's control socket */
+	const char *config_dir; /* preflight reads the configuration */
+	bool json;
+	bool color;
+	double interval;     /* monitor: seconds, 0 for the daemon's own */
+	unsigned long count; /* monitor: rows, 0 until Ctrl-C */
+};
+
+struct cli_rates {
+	double rx;    /* the ingress interface's frames: all traffic; -1 unknown */
+	double vxlan; /* counted by the program */
+	double decap, forwarded, kernel, dropped, nat_hit_pct;
+};
+
+/* GETs path as JSON from the daemon; prints why not and returns NULL. */
+struct json *cli_fetch(const struct cli *c, const char *path, int *ret_exit);
+/* The rates between two /status samples. */
+struct cli_rates cli_rates(const struct json *before, const struct json *after);
+const char *cli_color(const struct cli *c, const char *code);
+
+int cli_status(const struct cli *c);
+int cli_stats(const struct cli *c);
+int cli_nat(const struct cli *c);
+int cli_monitor(const struct cli *c);
+int cli_preflight(const struct cli *c);
+
+#endif /* VXP_CLI_H */
