@@ -21,6 +21,7 @@ src_libvxp_a_SOURCES = \
 	src/nat_table.c src/nat_table.h \
 	src/stats.c src/stats.h \
 	src/tg.h src/tg_cli.c src/tg_cli.h src/tg_frame.c src/tg_pcap.c \
+	src/tg_metrics.c src/tg_metrics.h \
 	src/tg_recv.c src/tg_report.c src/tg_report.h src/tg_send.c \
 	src/tg_xdp.c src/tg_xdp.h
 nodist_src_libvxp_a_SOURCES = bpf/vxlan_pipeline.skel.h bpf/tg_xmit.skel.h

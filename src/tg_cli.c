@@ -31,6 +31,7 @@ enum {
 	OPT_PCAP,
 	OPT_RECEIVE,
 	OPT_IDLE,
+	OPT_METRICS,
 	OPT_JSON,
 	OPT_VERSION,
 };
@@ -54,6 +55,7 @@ static const struct option options[] = {
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "receive", required_argument, NULL, OPT_RECEIVE },
 	{ "idle", required_argument, NULL, OPT_IDLE },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -106,6 +108,9 @@ void tg_cli_usage(FILE *f)
 		"                             per flow, and time it against the sender's clock\n"
 		"      --idle SECONDS         stop this long after the last packet (default 2)\n"
 		"Both:\n"
+		"      --metrics ADDR:PORT    read the pipeline's counters from its /metrics "
+		"before\n"
+		"                             and after, and join them to the report\n"
 		"      --json                 the report as one JSON object\n"
 		"  -q, --quiet                no live progress line\n"
 		"  -h, --help                 show this help and exit\n"
@@ -219,6 +224,9 @@ static int take(struct tg_cli *c, int opt, const char *name, char *err, size_t e
 	case OPT_PCAP:
 		s->mode = TG_MODE_PCAP;
 		s->pcap_path = optarg;
+		return 0;
+	case OPT_METRICS:
+		c->metrics = optarg;
 		return 0;
 	case OPT_TCP:
 		s->inner_proto = IPPROTO_TCP;

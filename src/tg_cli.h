@@ -11,6 +11,7 @@ struct tg_cli {
 	struct tg_recv_config recv;
 	bool receive;
 	bool src_given, dst_mac_given;
+	const char *metrics; /* the pipeline host's /metrics address, or NULL */
 	bool help, version;
 };
 

@@ -35,7 +35,8 @@ static struct totals totals(const struct tg_send_result *r)
 	return t;
 }
 
-void tg_report_send(FILE *f, const struct tg_config *cfg, const struct tg_send_result *r)
+void tg_report_send(FILE *f, const struct tg_config *cfg, const struct tg_send_result *r,
+		    const struct tg_pipeline *pipeline)
 {
 	struct totals t = totals(r);
 	double pps = r->seconds > 0 ? (double)t.sent / r->seconds : 0;
@@ -54,7 +55,12 @@ void tg_report_send(FILE *f, const struct tg_config *cfg, const struct tg_send_r
 			cfg->flows);
 		for (i = 0; i < r->threads; i++)
 			fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)r->t[i].sent);
-		fprintf(f, "]}\n");
+		fprintf(f, "]");
+		if (pipeline) {
+			fprintf(f, ", ");
+			tg_metrics_report(f, pipeline, true);
+		}
+		fprintf(f, "}\n");
 		return;
 	}
 	if (cfg->mode == TG_MODE_PCAP) {
@@ -77,9 +83,12 @@ void tg_report_send(FILE *f, const struct tg_config *cfg, const struct tg_send_r
 	fprintf(f, " (balance: smallest share %.1f%%, largest %.1f%%); send errors %llu\n",
 		t.sent ? 100.0 * (double)t.min / (double)t.sent : 0,
 		t.sent ? 100.0 * (double)t.max / (double)t.sent : 0, (unsigned long long)t.errors);
+	if (pipeline)
+		tg_metrics_report(f, pipeline, false);
 }
 
-void tg_report_recv(FILE *f, const struct tg_recv_result *r, bool json)
+void tg_report_recv(FILE *f, const struct tg_recv_result *r, bool json,
+		    const struct tg_pipeline *pipeline)
 {
 	double pps = r->seconds > 0 ? (double)r->received / r->seconds : 0;
 	double mbps = r->seconds > 0 ? (double)r->bytes * 8 / r->seconds / 1e6 : 0;
@@ -93,7 +102,7 @@ void tg_report_recv(FILE *f, const struct tg_recv_result *r, bool json)
 			"\"duplicated\": %llu, \"reordered\": %llu, \"corrupt\": %llu, "
 			"\"foreign\": %llu, \"latency_us\": {\"n\": %llu, \"min\": %.1f, "
 			"\"avg\": %.1f, \"p50\": %.1f, \"p99\": %.1f, \"max\": %.1f}, "
-			"\"clock_skewed\": %llu}\n",
+			"\"clock_skewed\": %llu",
 			(unsigned long long)r->received, r->seconds, pps, mbps, r->flows,
 			(unsigned long long)r->lost, (unsigned long long)r->duplicated,
 			(unsigned long long)r->reordered, (unsigned long long)r->corrupt,
@@ -102,6 +111,11 @@ void tg_report_recv(FILE *f, const struct tg_recv_result *r, bool json)
 			(double)tg_latency_quantile(r, 0.5) / 1e3,
 			(double)tg_latency_quantile(r, 0.99) / 1e3, (double)r->lat_max_ns / 1e3,
 			(unsigned long long)r->lat_negative);
+		if (pipeline) {
+			fprintf(f, ", ");
+			tg_metrics_report(f, pipeline, true);
+		}
+		fprintf(f, "}\n");
 		return;
 	}
 	fprintf(f, "received %llu packets in %.3f s: %.0f pps, %.1f Mbit/s of payload, %u flow%s\n",
@@ -125,4 +139,6 @@ void tg_report_recv(FILE *f, const struct tg_recv_result *r, bool json)
 			"%llu packets arrived before they were sent by this clock: the clocks "
 			"differ\n",
 			(unsigned long long)r->lat_negative);
+	if (pipeline)
+		tg_metrics_report(f, pipeline, false);
 }

@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "log.h"
 #include "tg_cli.h"
+#include "tg_metrics.h"
 #include "tg_report.h"
 
 static int if_mac(const char *ifname, uint8_t *mac)
@@ -140,13 +141,58 @@ static int signals_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* The pipeline's counters before and after run(); NULL without --metrics. */
+static const struct tg_pipeline *with_metrics(const struct tg_cli *c, int (*run)(struct tg_cli *),
+					      int *ret_err)
+{
+	static struct tg_pipeline before, after, delta;
+	int err;
+
+	if (c->metrics && (err = tg_metrics_read(c->metrics, &before)))
+		log_warn("--metrics %s: %s; the report leaves the pipeline out", c->metrics,
+			 strerror(-err));
+	*ret_err = run((struct tg_cli *)c);
+	if (!c->metrics || err)
+		return NULL;
+	usleep(200000); /* what is still in flight */
+	if ((err = tg_metrics_read(c->metrics, &after))) {
+		log_warn("--metrics %s: %s; the report leaves the pipeline out", c->metrics,
+			 strerror(-err));
+		return NULL;
+	}
+	tg_metrics_delta(&before, &after, &delta);
+	return &delta;
+}
+
+static struct tg_send_result sent;
+static struct tg_recv_result got;
+static int sigfd = -1;
+
+static int run_receive(struct tg_cli *c)
+{
+	int err = tg_receive(&c->recv, sigfd, &got);
+
+	if (err)
+		log_err("Failed to receive on the given address: %s", strerror(-err));
+	return err;
+}
+
+static int run_send(struct tg_cli *c)
+{
+	int err = prepare(c);
+
+	if (!err)
+		err = c->send.mode == TG_MODE_PCAP ? tg_write_pcap(&c->send, &sent)
+						   : tg_send(&c->send, sigfd, &sent);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
-	static struct tg_send_result sent;
-	static struct tg_recv_result got;
+	const struct tg_pipeline *pipeline;
 	struct tg_cli c;
 	char msg[256];
-	int err, sigfd;
+	int err = 0;
 
 	if (tg_cli_parse(argc, argv, &c, msg, sizeof(msg))) {
 		fprintf(stderr, "vxlan-trafficgen: %s\n", msg);
@@ -162,21 +208,12 @@ int main(int argc, char **argv)
 	log_init("vxlan-trafficgen", LOG_TARGET_STDERR, LOG_INFO);
 	c.send.progress = c.recv.progress = c.send.progress && isatty(STDERR_FILENO);
 	sigfd = signals_fd();
-	if (c.receive) {
-		err = tg_receive(&c.recv, sigfd, &got);
-		if (err) {
-			log_err("Failed to receive on the given address: %s", strerror(-err));
-			return 1;
-		}
-		tg_report_recv(stdout, &got, c.send.json);
-		return 0;
-	}
-	err = prepare(&c);
-	if (!err)
-		err = c.send.mode == TG_MODE_PCAP ? tg_write_pcap(&c.send, &sent)
-						  : tg_send(&c.send, sigfd, &sent);
+	pipeline = with_metrics(&c, c.receive ? run_receive : run_send, &err);
 	if (err)
 		return 1;
-	tg_report_send(stdout, &c.send, &sent);
+	if (c.receive)
+		tg_report_recv(stdout, &got, c.send.json, pipeline);
+	else
+		tg_report_send(stdout, &c.send, &sent, pipeline);
 	return 0;
 }
