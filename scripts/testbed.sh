@@ -19,7 +19,8 @@
 # As a command:   scripts/testbed.sh run COMMAND...
 #   builds the testbed, starts the daemon, runs COMMAND with TB_SRC, TB_DUT,
 #   TB_SINK (namespace names), TB_DIR and TB_BUILD in its environment, and
-#   tears everything down.
+#   tears everything down. TB_METRICS sets metrics_listen, TB_EXTRA adds lines
+#   to pipeline.conf.
 # As a library:   . scripts/testbed.sh; tb_up; tb_conf; tb_daemon_start ...
 
 TB_BUILD=${TB_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}
@@ -162,7 +163,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 		[ $# -gt 0 ] || { tb_usage >&2; exit 64; }
 		[ "$(id -u)" = 0 ] || { echo "testbed.sh: needs root" >&2; exit 77; }
 		tb_up || { echo "testbed.sh: building the topology failed" >&2; exit 1; }
-		tb_conf "10.200.0.2:6000"
+		tb_conf "10.200.0.2:6000" "${TB_EXTRA:-}"
 		tb_daemon_start --config-dir "$TB_DIR/conf" ||
 			{ echo "testbed.sh: the daemon did not start:" >&2; cat "$TB_DIR/daemon.log" >&2; exit 1; }
 		"$@"

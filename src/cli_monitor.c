@@ -4,6 +4,7 @@
  * a terminal; Ctrl-C ends it cleanly. */
 #include "config.h"
 
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +25,8 @@ static void header(void)
 
 static void row(const struct cli *c, const struct cli_rates *r, double target)
 {
-	double pps = r->rx >= 0 ? r->rx : r->vxlan, pct = target > 0 ? 100 * pps / target : 0;
+	double pps = r->rx >= 0 ? r->rx : r->vxlan;
+	double pct = target > 0 ? floor(100 * pps / target) : 0; /* 99.9 is not yet 100 */
 	const char *color = pct >= 100 ? "\033[32m" : pct >= 70 ? "\033[33m" : "\033[31m";
 	const char *word = pct >= 100 ? "green" : pct >= 70 ? "yellow" : "red";
 	char when[16];

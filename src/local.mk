@@ -41,4 +41,4 @@ src_vxlan_trafficgen_LDADD = $(VXP_LIBS) -lpthread
 
 sbin_PROGRAMS += src/vxlan-pipeline
 src_vxlan_pipeline_SOURCES = src/vxlan-pipeline.c
-src_vxlan_pipeline_LDADD = $(VXP_LIBS)
+src_vxlan_pipeline_LDADD = $(VXP_LIBS) -lm
