@@ -1,13 +1,30 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* vxlan-trafficgen's in-kernel sender: run by BPF_PROG_TEST_RUN in live-frames
- * mode on a flow's prepared frame, it stamps each copy with the flow's next
- * sequence number and the time, keeps the checksums right, and transmits it
- * with XDP_TX: no socket, no skb. */
+ * mode on a flow's prepared frame, it restores the frame's headers, stamps it
+ * with the flow's next sequence number and the time, keeps the checksums
+ * right, and transmits it with XDP_TX: no socket, no skb. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
 #define TG_FLOWS_MAX 65536
+#define TG_HEAD_MAX  192 /* outer and inner headers and struct tg_payload */
+
+/* Live frames come from recycled pages holding what the last user left, and
+ * a receiver such as the pipeline rewrites headers in place (MACs, NAT, TTL):
+ * each frame gets its flow's headers back from here first. */
+struct head {
+	__u8 b[TG_HEAD_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the number of flows, set before loading */
+	__type(key, __u32);
+	__type(value, struct head);
+} heads SEC(".maps");
+
+const volatile __u32 head_len; /* bytes of the head to restore, a multiple of 8 */
 
 /* where the frame's parts are, as tg_frame_build() laid them out */
 const volatile __u32 payload_off;    /* struct tg_payload: magic, flow, seq, sent_ns */
@@ -52,11 +69,24 @@ int tg_xmit(struct xdp_md *ctx)
 	__u64 ns;
 	int i;
 
+	struct head *h;
+
 	if ((void *)(pay + 8) > end || (void *)(csum + 1) > end || (void *)(ocsum + 1) > end ||
 	    (void *)(tseq + 2) > end)
 		return XDP_ABORTED;
-	flow = bpf_ntohs(pay[1]) & (TG_FLOWS_MAX - 1);
-	seq = seqs[flow]++;
+	flow = bpf_ntohs(pay[1]) & (TG_FLOWS_MAX - 1); /* receivers leave payloads alone */
+	h = bpf_map_lookup_elem(&heads, &flow);
+	if (!h)
+		return XDP_ABORTED;
+#pragma unroll
+	for (i = 0; i < TG_HEAD_MAX / 8; i++) {
+		if ((__u32)i * 8 >= head_len)
+			break;
+		if (data + (i + 1) * 8 > end)
+			return XDP_ABORTED;
+		((__u64 *)data)[i] = ((__u64 *)h->b)[i];
+	}
+	seq = seqs[flow & (TG_FLOWS_MAX - 1)]++; /* the lookup spilled flow: bound it again */
 	ns = bpf_ktime_get_ns() + realtime_offset;
 	new[0] = bpf_htons(seq >> 16);
 	new[1] = bpf_htons(seq & 0xffff);

@@ -122,8 +122,8 @@ static int raw_open(struct sender *s)
 	int one = 1;
 
 	if (!s->rate || s->rate > SOCKET_RATE_MAX) {
-		s->xdp = tg_xdp_open(&s->frames[0], s->cfg->inner_proto == IPPROTO_UDP,
-				     ll.sll_ifindex);
+		s->xdp = tg_xdp_open(s->frames, s->nflows, s->cfg->flows,
+				     s->cfg->inner_proto == IPPROTO_UDP, ll.sll_ifindex);
 		if (s->xdp)
 			return 0;
 		if (!s->id)

@@ -6,11 +6,14 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "tg_xdp.h"
+
+#define TG_HEAD_MAX 192 /* as bpf/tg_xmit.bpf.c has it */
 #include "tg_xmit.skel.h"
 
 struct tg_xdp {
@@ -39,16 +42,43 @@ static int probe(struct tg_xdp *x, const struct tg_frame *layout)
 	return err;
 }
 
-struct tg_xdp *tg_xdp_open(const struct tg_frame *layout, bool udp, int ifindex)
+/* Each flow's headers, as tg_frame_build() made them, for the program to
+ * restore on every frame. */
+static int load_heads(struct tg_xdp *x, const struct tg_frame *frames, unsigned n)
 {
+	int fd = bpf_map__fd(x->skel->maps.heads);
+	uint8_t head[TG_HEAD_MAX] = { 0 };
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		__u32 flow = frames[i].flow;
+
+		memcpy(head, frames[i].buf, x->skel->rodata->head_len);
+		if (bpf_map_update_elem(fd, &flow, head, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+struct tg_xdp *tg_xdp_open(const struct tg_frame *frames, unsigned nframes, unsigned nflows,
+			   bool udp, int ifindex)
+{
+	const struct tg_frame *layout = &frames[0];
+	size_t head = (layout->payload_off + sizeof(struct tg_payload) + 7) / 8 * 8;
 	struct tg_xdp *x = calloc(1, sizeof(*x));
 	int err;
 
 	if (!x)
 		return NULL;
+	if (head > TG_HEAD_MAX || head > layout->len) {
+		errno = EMSGSIZE; /* headers too long to restore: AF_PACKET will do */
+		goto err_free;
+	}
 	x->skel = tg_xmit_bpf__open();
 	if (!x->skel)
 		goto err_free;
+	bpf_map__set_max_entries(x->skel->maps.heads, nflows);
+	x->skel->rodata->head_len = (uint32_t)head;
 	x->skel->rodata->payload_off = (uint32_t)layout->payload_off;
 	x->skel->rodata->l4_csum_off = (uint32_t)layout->l4_csum_off;
 	x->skel->rodata->outer_csum_off = (uint32_t)layout->outer_csum_off;
@@ -57,6 +87,11 @@ struct tg_xdp *tg_xdp_open(const struct tg_frame *layout, bool udp, int ifindex)
 	x->skel->rodata->is_udp = udp;
 	if (tg_xmit_bpf__load(x->skel))
 		goto err_destroy;
+	err = load_heads(x, frames, nframes);
+	if (err) {
+		errno = -err;
+		goto err_destroy;
+	}
 	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC; receivers read CLOCK_REALTIME */
 	x->skel->bss->realtime_offset = ns(CLOCK_REALTIME) - ns(CLOCK_MONOTONIC);
 	x->prog_fd = bpf_program__fd(x->skel->progs.tg_xmit);

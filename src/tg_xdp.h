@@ -8,9 +8,11 @@
 
 struct tg_xdp;
 
-/* Loads the sender for frames laid out as layout, to leave through ifindex.
- * NULL with errno when the kernel cannot (no live-frames mode before 5.18). */
-struct tg_xdp *tg_xdp_open(const struct tg_frame *layout, bool udp, int ifindex);
+/* Loads the sender for nflows flows of frames laid out as frames[0], to leave
+ * through ifindex; frames are the nframes flows this sender transmits. NULL
+ * with errno when the kernel cannot (no live-frames mode before 5.18). */
+struct tg_xdp *tg_xdp_open(const struct tg_frame *frames, unsigned nframes, unsigned nflows,
+			   bool udp, int ifindex);
 void tg_xdp_close(struct tg_xdp *x);
 /* Transmits n copies of f. Returns 0 or -errno. */
 int tg_xdp_send(struct tg_xdp *x, const struct tg_frame *f, unsigned n);

@@ -102,7 +102,11 @@ tests/bench/bench_prog-bench_prog.$(OBJEXT): tests/bench/bench_restore.skel.h
 bench-prog: tests/bench/bench_prog$(EXEEXT)
 	./tests/bench/bench_prog$(EXEEXT)
 
-.PHONY: bench-prog
+# make bench: the pipeline on the testbed against the kernel and the ceiling
+bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT)
+	VXP_BUILD_DIR='$(abs_top_builddir)' $(top_srcdir)/tests/bench/bench_pipeline.sh
+
+.PHONY: bench-prog bench
 CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_restore.bpf.o \
 	tests/bench/bench_restore.skel.h
-EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h
+EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h tests/bench/bench_pipeline.sh

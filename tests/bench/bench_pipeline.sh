@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: on the testbed, with one generator (vxlan-trafficgen's in-kernel
+# raw sender, as fast as it goes) and one counting sink (an XDP drop program),
+# in one run, interleaved, median of ROUNDS rounds:
+#   ceiling   the sink on the ingress itself: what this generator can deliver
+#   pipeline  vxlan-pipelined forwarding, NAT hit, 64- and 1400-byte inner packets,
+#             counted at the sink behind the egress
+#   kernel    the same job by the kernel: a vxlan device, nftables DNAT, IP
+#             forwarding, counted at the same sink
+# with CPU per forwarded packet (the whole machine, generator included), the
+# daemon's RSS, and the packets lost across 10 reloads under load. Last line:
+# a JSON object. Targets: pipeline >= 3x kernel, >= 60% of the ceiling,
+# RSS < 10 MB, 0 lost across reloads.
+set -u
+BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+TB_BUILD=$BUILD
+# shellcheck source=scripts/testbed.sh
+. "$(dirname "$0")/../../scripts/testbed.sh"
+TG=$BUILD/src/vxlan-trafficgen
+SINK=$BUILD/tests/bench/xdpsink
+ROUNDS=${BENCH_ROUNDS:-5}
+SECONDS_EACH=${BENCH_SECONDS:-2}
+RELOAD_RATE=${BENCH_RELOAD_RATE:-100000}
+
+[ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 77; }
+command -v nft >/dev/null || { echo "bench: nft is missing (apt-get install nftables)" >&2; exit 1; }
+tb_up || { echo "bench: building the testbed failed" >&2; exit 1; }
+progress() { [ -t 2 ] && printf '\r%-70s' "$*" >&2; }
+
+busy_jiffies() { # all CPUs: user nice system irq softirq steal
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# measure NS IFACE SIZE: the generator at full speed for SECONDS_EACH into the
+# sink on IFACE; prints "pps cpu_ns_per_packet"
+measure() {
+	local ns=$1 ifc=$2 size=$3 sink before after pkts hz
+	ip netns exec "$ns" "$SINK" "$ifc" 60 >"$TB_DIR/sink.json" &
+	sink=$!
+	for _ in $(seq 50); do grep -q attached "$TB_DIR/sink.json" && break; sleep 0.1; done
+	before=$(busy_jiffies)
+	tb_src "$TG" --raw s-eth0 --dst 10.100.0.1 --vni 42 --rate 0 --size "$size" --flows 8 \
+		--duration "$SECONDS_EACH" --json -q >"$TB_DIR/send.json"
+	after=$(busy_jiffies)
+	kill -TERM "$sink"
+	wait "$sink"
+	pkts=$(sed -n 's/.*"packets": \([0-9]*\).*/\1/p' "$TB_DIR/sink.json")
+	hz=$(getconf CLK_TCK)
+	awk -v p="${pkts:-0}" -v s="$(sed -n 's/.*"seconds": \([0-9.]*\).*/\1/p' "$TB_DIR/send.json")" \
+		-v j=$((after - before)) -v hz="$hz" \
+		'BEGIN { printf "%.0f %.0f\n", p / s, p ? j / hz * 1e9 / p : 0 }'
+}
+
+pipeline_on() {
+	tb_conf "10.200.0.2:6000"
+	tb_daemon_start --config-dir "$TB_DIR/conf" ||
+		{ echo "bench: the daemon did not start: $(cat "$TB_DIR/daemon.log")" >&2; exit 1; }
+}
+
+# The kernel's way: outer UDP 4789 to a vxlan device whose MAC is the inner
+# frames' destination (else the stack drops them as another host's), DNAT in
+# prerouting, forwarding. GRO on d-in0 lets the veth take XDP-sent frames.
+kernel_on() {
+	tb_dut ip link add vxk0 type vxlan id 42 dstport 4789 dev d-in0 local 10.100.0.1 nolearning &&
+	tb_dut ip link set vxk0 address 02:00:5e:00:00:02 &&
+	tb_dut ip link set vxk0 up &&
+	tb_dut sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.vxk0.rp_filter=0 &&
+	tb_dut ethtool -K d-in0 gro on >/dev/null &&
+	tb_dut nft -f - <<'EOF'
+table ip vxpbench {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname "vxk0" udp dport 5000 dnat to 10.200.0.2:6000
+	}
+}
+EOF
+}
+
+kernel_off() {
+	tb_dut nft delete table ip vxpbench
+	tb_dut ip link del vxk0
+	tb_dut ethtool -K d-in0 gro off >/dev/null
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A pps cpu
+for r in $(seq "$ROUNDS"); do
+	progress "round $r/$ROUNDS: ceiling"
+	read -r p c < <(measure "$TB_DUT" d-in0 64)
+	pps[ceiling]+="$p "; cpu[ceiling]+="$c "
+	pipeline_on
+	for size in 64 1400; do
+		progress "round $r/$ROUNDS: pipeline $size"
+		read -r p c < <(measure "$TB_SINK" k-eth0 "$size")
+		pps[pipeline$size]+="$p "; cpu[pipeline$size]+="$c "
+	done
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status")
+	tb_daemon_stop
+	kernel_on || { echo "bench: setting up the kernel's path failed" >&2; exit 1; }
+	for size in 64 1400; do
+		progress "round $r/$ROUNDS: kernel $size"
+		read -r p c < <(measure "$TB_SINK" k-eth0 "$size")
+		pps[kernel$size]+="$p "; cpu[kernel$size]+="$c "
+	done
+	kernel_off
+done
+
+# reloads under load: a checking receiver must see every packet
+progress "10 reloads at $RELOAD_RATE pps"
+pipeline_on
+ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --idle 2 --duration 20 --json -q \
+	>"$TB_DIR/recv.json" &
+recv=$!
+sleep 0.3
+ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate "$RELOAD_RATE" --duration 6 \
+	--flows 8 --json -q >"$TB_DIR/send.json" &
+send=$!
+sleep 0.5
+for _ in $(seq 10); do
+	kill -HUP "$TB_DAEMON_PID"
+	sleep 0.5
+done
+wait "$send"
+wait "$recv"
+reloads=$(grep -c '^RELOADING=1' "$TB_DIR/notify.log")
+sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
+received=$(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json")
+lost=$((sent - received))
+tb_daemon_stop
+progress ""
+[ -t 2 ] && printf '\r' >&2
+
+m() { echo "${pps[$1]}" | tr ' ' '\n' | grep . | median; }
+mc() { echo "${cpu[$1]}" | tr ' ' '\n' | grep . | median; }
+ceiling=$(m ceiling); p64=$(m pipeline64); p1400=$(m pipeline1400); k64=$(m kernel64); k1400=$(m kernel1400)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
+
+printf 'median of %s rounds of %s s each; pps at the sink, CPU ns per forwarded packet\n' \
+	"$ROUNDS" "$SECONDS_EACH"
+printf '(the whole machine, generator included; the generator alone is the ceiling row)\n'
+printf '  %-28s %12s %10s   %s\n' "path" "pps" "CPU ns" "rounds"
+for k in ceiling pipeline64 pipeline1400 kernel64 kernel1400; do
+	printf '  %-28s %12s %10s   %s\n' "$k" "$(m "$k")" "$(mc "$k")" "${pps[$k]}"
+done
+printf 'pipeline / kernel: %s (64 B), %s (1400 B); target >= 3\n' "$(ratio "$p64" "$k64")" "$(ratio "$p1400" "$k1400")"
+printf 'pipeline / ceiling: %s (64 B); target >= 0.60\n' "$(ratio "$p64" "$ceiling")"
+printf 'daemon RSS: %s kB; target < 10240\n' "$rss"
+printf 'reloads under %s pps: %s reloads, %s sent, %s received, %s lost; target 0\n' \
+	"$RELOAD_RATE" "$reloads" "$sent" "$received" "$lost"
+met=$(awk -v a="$(ratio "$p64" "$k64")" -v b="$(ratio "$p64" "$ceiling")" -v r="$rss" -v l="$lost" \
+	'BEGIN { print (a >= 3 && b >= 0.6 && r < 10240 && l == 0) ? "true" : "false" }')
+printf '{"rounds": %s, "seconds": %s, "ceiling_pps": %s, "pipeline_64_pps": %s, "pipeline_1400_pps": %s, "kernel_64_pps": %s, "kernel_1400_pps": %s, "cpu_ns": {"ceiling": %s, "pipeline_64": %s, "pipeline_1400": %s, "kernel_64": %s, "kernel_1400": %s}, "pipeline_over_kernel_64": %s, "pipeline_over_kernel_1400": %s, "pipeline_over_ceiling": %s, "daemon_rss_kb": %s, "reloads": %s, "reload_lost": %s, "met": %s}\n' \
+	"$ROUNDS" "$SECONDS_EACH" "$ceiling" "$p64" "$p1400" "$k64" "$k1400" \
+	"$(mc ceiling)" "$(mc pipeline64)" "$(mc pipeline1400)" "$(mc kernel64)" "$(mc kernel1400)" \
+	"$(ratio "$p64" "$k64")" "$(ratio "$p1400" "$k1400")" "$(ratio "$p64" "$ceiling")" \
+	"$rss" "$reloads" "$lost" "$met"
