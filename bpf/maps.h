@@ -17,11 +17,9 @@ struct vxp_settings vxp_cfg = {
 	.df_threshold = VXP_DF_THRESHOLD_DEFAULT,
 };
 
-/* VNI allow-list, one bit per VNI: word vni / 64, bit vni % 64. Mappable, so
- * user space flips bits with single stores and no system call. */
+/* VNI allow-list, one bit per VNI: word vni / 64, bit vni % 64. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, VXP_VNI_WORDS);
 	__type(key, __u32);
 	__type(value, __u64);

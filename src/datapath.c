@@ -6,18 +6,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath.h"
 #include "vxlan_pipeline.skel.h"
 
-#define VNI_BITMAP_SIZE (VXP_VNI_WORDS * sizeof(uint64_t))
-
 struct datapath {
 	struct vxp_bpf *skel;
-	uint64_t *vni_bits; /* vxp_vni, mapped */
+	uint32_t *vnis; /* the bits set in vxp_vni now */
+	size_t n_vnis;
 };
 
 struct datapath *datapath_open(const struct datapath_opts *opts)
@@ -38,12 +36,6 @@ struct datapath *datapath_open(const struct datapath_opts *opts)
 	err = vxp_bpf__load(dp->skel);
 	if (err)
 		goto err_destroy;
-	dp->vni_bits = mmap(NULL, VNI_BITMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-			    bpf_map__fd(dp->skel->maps.vxp_vni), 0);
-	if (dp->vni_bits == MAP_FAILED) {
-		err = -errno;
-		goto err_destroy;
-	}
 	return dp;
 
 err_destroy:
@@ -58,7 +50,7 @@ void datapath_close(struct datapath *dp)
 {
 	if (!dp)
 		return;
-	munmap(dp->vni_bits, VNI_BITMAP_SIZE);
+	free(dp->vnis);
 	vxp_bpf__destroy(dp->skel);
 	free(dp);
 }
@@ -94,36 +86,61 @@ static void cfg_set_flag(struct datapath *dp, uint32_t flag, int on)
 	__atomic_store_n(flags, on ? v | flag : v & ~flag, __ATOMIC_RELEASE);
 }
 
+/* One word of the bitmap, read and written whole through the map fd: the
+ * bitmap is 2 MiB, which a mapping would keep resident in the daemon. */
+static int vni_bit(struct datapath *dp, uint32_t vni, bool on)
+{
+	int fd = bpf_map__fd(dp->skel->maps.vxp_vni);
+	uint32_t key = vni >> 6;
+	uint64_t word, bit = 1ULL << (vni & 63);
+
+	if (bpf_map_lookup_elem(fd, &key, &word))
+		return -errno;
+	word = on ? word | bit : word & ~bit;
+	return bpf_map_update_elem(fd, &key, &word, BPF_ANY) ? -errno : 0;
+}
+
+static bool vni_listed(const uint32_t *vnis, size_t n, uint32_t vni)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (vnis[i] == vni)
+			return true;
+	return false;
+}
+
 int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
 {
-	uint64_t *want;
+	uint32_t *copy;
 	size_t i;
+	int err = 0;
 
 	if (!vnis) {
 		cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 1);
 		return 0;
 	}
-	want = calloc(VXP_VNI_WORDS, sizeof(*want));
-	if (!want)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (vnis[i] >> VXP_VNI_BITS) {
-			free(want);
+	for (i = 0; i < n; i++)
+		if (vnis[i] >> VXP_VNI_BITS)
 			return -ERANGE;
-		}
-		want[vnis[i] >> 6] |= 1ULL << (vnis[i] & 63);
+	copy = malloc((n ? n : 1) * sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, vnis, n * sizeof(*copy));
+	for (i = 0; !err && i < n; i++) /* additions first, then narrow */
+		err = vni_bit(dp, vnis[i], true);
+	if (err) {
+		free(copy);
+		return err;
 	}
-	/* Each word is one store the program reads whole: add, then narrow. */
-	for (i = 0; i < VXP_VNI_WORDS; i++)
-		if (want[i] & ~dp->vni_bits[i])
-			__atomic_store_n(&dp->vni_bits[i], dp->vni_bits[i] | want[i],
-					 __ATOMIC_RELEASE);
 	cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 0);
-	for (i = 0; i < VXP_VNI_WORDS; i++)
-		if (dp->vni_bits[i] != want[i])
-			__atomic_store_n(&dp->vni_bits[i], want[i], __ATOMIC_RELEASE);
-	free(want);
-	return 0;
+	for (i = 0; !err && i < dp->n_vnis; i++)
+		if (!vni_listed(vnis, n, dp->vnis[i]))
+			err = vni_bit(dp, dp->vnis[i], false);
+	free(dp->vnis);
+	dp->vnis = copy;
+	dp->n_vnis = n;
+	return err;
 }
 
 void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
