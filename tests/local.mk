@@ -35,6 +35,7 @@ SCRIPT_TESTS = \
 	tests/unit/test_trafficgen_pcap.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
+	tests/netns/test_operator.sh \
 	tests/netns/test_trafficgen.sh
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool

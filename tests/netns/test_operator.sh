@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The operator's view on the testbed: /metrics against what the generator sent
+# and the receiver counted; /healthz flipping when the egress interface goes
+# and comes back; the vxlan-pipeline CLI against the running daemon, also
+# without root; and clients that connect and say nothing.
+set -u
+BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+TG=$BUILD/src/vxlan-trafficgen
+CLI=$BUILD/src/vxlan-pipeline
+
+require_root "the operator test"
+command -v curl >/dev/null || { echo "Bail out! curl is missing"; exit 1; }
+require_topology
+TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 2000;"
+tb_daemon_start --config-dir "$TB_DIR/conf" ||
+	{ echo "Bail out! the daemon did not start: $(cat "$TB_DIR/daemon.log")"; exit 1; }
+cli() { "$CLI" --socket "$TB_DIR/control.sock" "$@"; }
+metric() { # metric NAME_WITH_LABELS: its value from /metrics, from the src namespace
+	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics | awk -v m="$1" '$1 == m { print $2 }'
+}
+json() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1"; }
+
+test_metrics_match_traffic() {
+	local fwd0 fwd1 hit0 hit1
+	fwd0=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
+	hit0=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count 3000 --duration 10 \
+		--json -q >"$TB_DIR/recv.json" &
+	local recv=$!
+	tb_track $recv
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 3000 --count 3000 --flows 3 --json -q \
+		>"$TB_DIR/send.json"
+	wait "$recv"
+	fwd1=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
+	hit1=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
+	[ $((fwd1 - fwd0)) = 3000 ] && [ "$(json "$TB_DIR/send.json" sent)" = 3000 ] &&
+		[ "$(json "$TB_DIR/recv.json" received)" = 3000 ]
+	ok $? "/metrics counts 3000 forwarded: what the generator sent and the receiver got"
+	[ $((hit1 - hit0)) = 3000 ]
+	ok $? "... and 3000 NAT hits"
+	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics >"$TB_DIR/metrics.txt"
+	grep -q '^# TYPE vxlan_pipeline_packets_total counter$' "$TB_DIR/metrics.txt" &&
+		grep -q '^vxlan_pipeline_xdp_attached{interface="d-in0",role="ingress",mode="native"} 1$' \
+			"$TB_DIR/metrics.txt" &&
+		grep -q '^vxlan_pipeline_nat_rules 2$' "$TB_DIR/metrics.txt" &&
+		grep -q '^vxlan_pipeline_build_info{version="' "$TB_DIR/metrics.txt"
+	ok $? "types, attachment, rule count and build info are there"
+	# every sample line is NAME{LABELS} VALUE, every name has HELP and TYPE
+	awk '/^#/ { if ($2 == "TYPE") typed[$3] = 1; next }
+	     { n = $1; sub(/\{.*/, "", n); if (!typed[n] || NF != 2 || $2 !~ /^[0-9.e+-]+$/) bad++ }
+	     END { exit bad > 0 }' "$TB_DIR/metrics.txt"
+	ok $? "the exposition parses: each sample typed, named and numbered"
+}
+
+test_healthz() {
+	local code
+	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	[ "$code" = 200 ]
+	ok $? "/healthz: 200 while attached and the egress runs"
+	local mac
+	mac=$(tb_dut cat /sys/class/net/d-out0/address)
+	tb_dut ip link del d-out0
+	tb_src curl -s http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
+	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	[ "$code" = 503 ] && grep -q "egress interface 'd-out0' is gone" "$TB_DIR/health.txt"
+	ok $? "/healthz: 503 with the reason once the egress veth is deleted"
+	diag "$(cat "$TB_DIR/health.txt")"
+	ip link add d-out0 netns "$TB_DUT" address "$mac" type veth peer name k-eth0 netns "$TB_SINK"
+	tb_dut ip addr add 10.200.0.1/24 dev d-out0 && tb_dut ip link set d-out0 up &&
+		tb_sink ip addr add 10.200.0.2/24 dev k-eth0 && tb_sink ip link set k-eth0 up &&
+		tb_sink ethtool -K k-eth0 gro on >/dev/null &&
+		tb_dut ip neigh replace 10.200.0.2 lladdr "$(tb_sink cat /sys/class/net/k-eth0/address)" \
+			dev d-out0 nud permanent
+	sleep 2 # a stats interval: the daemon puts the new index into its transmit ports
+	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	[ "$code" = 200 ]
+	ok $? "/healthz: 200 again once it is back"
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count 500 --duration 10 --json -q \
+		>"$TB_DIR/recv.json" &
+	local recv=$!
+	tb_track $recv
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 500 -q >/dev/null
+	wait "$recv"
+	[ "$(json "$TB_DIR/recv.json" received)" = 500 ]
+	ok $? "and traffic flows again through the new egress veth"
+	grep -q "egress 'd-out0' is back as index" "$TB_DIR/daemon.log"
+	ok $? "the daemon logs that it redirects to the new interface"
+}
+
+test_cli() {
+	cli status >"$TB_DIR/status.txt"
+	ok $? "vxlan-pipeline status: exit 0 for a healthy daemon"
+	grep -q "vxlan-pipelined is running" "$TB_DIR/status.txt" &&
+		grep -qE "ingress +d-in0 +native XDP, driver veth" "$TB_DIR/status.txt" &&
+		grep -q "2 rules; VNIs 1, 42" "$TB_DIR/status.txt"
+	ok $? "status names the daemon, its ingress and mode, the rules and VNIs"
+	cli stats --json >"$TB_DIR/stats.json" &&
+		grep -q '"forwarded": {"result": "redirect", "packets": ' "$TB_DIR/stats.json"
+	ok $? "stats --json: every reason with its result and packets"
+	cli nat >"$TB_DIR/nat.txt"
+	[ "$(grep -c 'dst_port    5000  any                  10.200.0.2:6000' "$TB_DIR/nat.txt")" = 2 ] &&
+		grep -q "conf/nat.conf:2" "$TB_DIR/nat.txt"
+	ok $? "nat: both rules as the data plane holds them, with file and line"
+	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 2500 --duration 4 -q \
+		>/dev/null &
+	local send=$!
+	tb_track $send
+	cli monitor --interval 1 --count 3 >"$TB_DIR/monitor.txt"
+	ok $? "monitor --count 3: exits by itself"
+	wait "$send"
+	[ "$(grep -c ' green ' "$TB_DIR/monitor.txt")" -ge 2 ] &&
+		head -n 1 "$TB_DIR/monitor.txt" | grep -q "TIME     PPS        VXLAN_PPS  NAT_HIT% REDIRECTED ERRORS  STATUS"
+	ok $? "monitor: the seed's columns, green at 2500 pps against target_pps 2000"
+	diag "$(cat "$TB_DIR/monitor.txt")"
+	cli status --socket /nonexistent/x.sock 2>"$TB_DIR/err.txt"
+	[ $? = 3 ] && grep -q "vxlan-pipelined is not running" "$TB_DIR/err.txt"
+	ok $? "no daemon: exit 3 and a clear message"
+}
+
+# The socket is 0660 and its group's (root's here, vxlan-pipeline where the
+# package made the group): an unprivileged member reads it, others may not.
+test_cli_unprivileged() {
+	local gid
+	gid=$(stat -c %g "$TB_DIR/control.sock")
+	chmod 755 "$TB_DIR"
+	[ "$(stat -c %a "$TB_DIR/control.sock")" = 660 ]
+	ok $? "the control socket is mode 0660"
+	setpriv --reuid nobody --regid "$gid" --clear-groups --inh-caps=-all \
+		"$CLI" --socket "$TB_DIR/control.sock" stats >/dev/null
+	ok $? "a member of the socket's group reads stats without root"
+	setpriv --reuid nobody --regid nogroup --clear-groups --inh-caps=-all \
+		"$CLI" --socket "$TB_DIR/control.sock" stats 2>"$TB_DIR/err.txt" >/dev/null
+	grep -q "permission denied: run as root or as a member of the vxlan-pipeline group" \
+		"$TB_DIR/err.txt"
+	ok $? "anyone else is told what to do"
+}
+
+# Idle connections from one address: at most 4 held, the rest refused; other
+# addresses, the control socket and the loop carry on; all closed in 5 s.
+test_hostile_clients() {
+	local before after statuses
+	before=$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status")
+	for _ in $(seq 12); do
+		tb_src bash -c 'exec 3<>/dev/tcp/10.100.0.1/9464; sleep 8' 2>/dev/null &
+		tb_track $!
+	done
+	sleep 0.5
+	tb_dut ss -Htn state established '( sport = :9464 )' >"$TB_DIR/ss.txt"
+	[ "$(wc -l <"$TB_DIR/ss.txt")" -le 4 ]
+	ok $? "12 idle connections from one address: $(wc -l <"$TB_DIR/ss.txt") held (at most 4)"
+	tb_sink ip route add 10.100.0.0/24 via 10.200.0.1
+	code=$(tb_sink curl -s -m 2 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	[ "$code" = 200 ]
+	ok $? "another address still gets /healthz at once"
+	cli stats >/dev/null
+	ok $? "the control socket still answers"
+	statuses=$(grep -c '^STATUS=' "$TB_DIR/notify.log")
+	sleep 6
+	[ "$(grep -c '^STATUS=' "$TB_DIR/notify.log")" -gt "$statuses" ]
+	ok $? "the daemon's loop goes on meanwhile (its status kept coming)"
+	tb_dut ss -Htn state established '( sport = :9464 )' >"$TB_DIR/ss.txt"
+	[ ! -s "$TB_DIR/ss.txt" ]
+	ok $? "idle connections are closed after the 5 s timeout"
+	after=$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status")
+	[ $((after - before)) -lt 1024 ]
+	ok $? "RSS grew $((after - before)) kB (less than 1 MiB)"
+	# a header that never ends is cut at the connection's memory limit
+	head -c 200000 /dev/zero | tr '\0' 'a' |
+		tb_src bash -c 'exec 3<>/dev/tcp/10.100.0.1/9464; printf "GET / HTTP/1.1\r\nX: " >&3; cat >&3 2>/dev/null; cat <&3' \
+		>"$TB_DIR/huge.txt" 2>/dev/null
+	grep -qE "HTTP/1.1 431|HTTP/1.1 413|HTTP/1.1 400" "$TB_DIR/huge.txt" || [ ! -s "$TB_DIR/huge.txt" ]
+	ok $? "a 200 kB header is refused, not buffered"
+	kill -0 "$TB_DAEMON_PID"
+	ok $? "and the daemon is still there"
+}
+
+test_metrics_match_traffic
+test_healthz
+test_cli
+test_cli_unprivileged
+test_hostile_clients
+tb_daemon_stop
+tap_done
