@@ -5,7 +5,7 @@
 BPF_CFLAGS = -g -O2 -mcpu=v3 -target bpf -Wall -Wextra -Werror \
 	-I$(top_srcdir)/bpf $(BPF_SYS_INCLUDES)
 BPF_DEPS = bpf/vxlan_pipeline.h bpf/parse.h bpf/csum.h bpf/maps.h \
-	bpf/decap.h bpf/inner.h bpf/nat.h bpf/forward.h
+	bpf/decap.h bpf/inner.h bpf/nat.h bpf/forward.h bpf/sample.h
 
 BPF_COMPILE = $(CLANG) $(BPF_CFLAGS) -c
 BPF_SKELETON = $(BPFTOOL) gen skeleton

@@ -66,6 +66,12 @@ struct {
 	__type(value, struct vxp_stats);
 } vxp_stats SEC(".maps");
 
+/* Sampled feature records (contract step 8), for the daemon to hand on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VXP_FEATURES_RING);
+} vxp_features SEC(".maps");
+
 /* A step returns this to let the next one run, or a reason to stop. */
 #define VXP_CONTINUE (-1)
 

@@ -7,10 +7,12 @@
 #include "inner.h"
 #include "nat.h"
 #include "forward.h"
+#include "sample.h"
 
-/* Step 7, and the one exit: count the reason and the events, then turn the
- * reason into a verdict. */
-static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, int reason)
+/* Step 7, and the one exit: count the reason and the events, hand on a
+ * sampled packet's record, then turn the reason into a verdict. */
+static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, int reason,
+					struct vxp_feature *feat)
 {
 	enum vxp_outcome outcome;
 	struct vxp_stats *st;
@@ -26,6 +28,8 @@ static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, i
 		reason = VXP_REASON_INTERNAL;
 		outcome = VXP_OUTCOME_DROP;
 	}
+	if (feat)
+		sample_emit(feat, reason);
 	st = bpf_map_lookup_elem(&vxp_stats, &zero);
 	if (st) {
 		st->reason[reason].packets++;
@@ -49,6 +53,8 @@ SEC("xdp")
 int vxp_pipeline(struct xdp_md *ctx)
 {
 	struct vxp_pkt p; /* step_recognise() fills it in for what is ours */
+	struct vxp_feature feat;
+	bool sampled = false;
 	int reason;
 
 	reason = step_recognise(ctx, &p);
@@ -56,15 +62,15 @@ int vxp_pipeline(struct xdp_md *ctx)
 		reason = step_decap(ctx, &p);
 	if (reason == VXP_CONTINUE)
 		reason = step_check_inner(ctx, &p);
-	/* Step 8, feature sampling (vxp_cfg.sample_rate), will sit here: after
-	 * the inner packet is known, before NAT changes it. */
+	if (reason == VXP_CONTINUE) /* step 8: the inner packet known, not yet changed */
+		sampled = step_sample(ctx, &p, &feat);
 	if (reason == VXP_CONTINUE)
 		reason = step_nat(ctx, &p);
 	if (reason == VXP_CONTINUE)
 		reason = step_clear_df(ctx, &p);
 	if (reason == VXP_CONTINUE)
 		reason = step_forward(ctx, &p);
-	return step_account(ctx, &p, reason);
+	return step_account(ctx, &p, reason, sampled ? &feat : NULL);
 }
 
 SEC("xdp")

@@ -16,6 +16,7 @@
 #define VXP_NAT_ENTRIES_MAX  8192			/* per table, rules plus port markers */
 #define VXP_FRAG_ENTRIES_MAX 16384
 #define VXP_TX_PORTS_MAX     64
+#define VXP_FEATURES_RING    (256 * 1024) /* bytes: about 3600 records */
 
 /*
  * Every packet that reaches the VXLAN port ends in exactly one counted reason.
@@ -162,6 +163,22 @@ struct vxp_nat_value {
 	__be16 port;	     /* new destination port, 0 keeps it */
 	__u16 flags;
 	__u32 rule_id; /* position in the configuration, for reports */
+};
+
+/* Contract step 8: one sampled decapsulated packet, as it arrived (before
+ * NAT), with what became of it. */
+struct vxp_feature {
+	__u64 ts_ns;	      /* bpf_ktime_get_ns() when seen: CLOCK_MONOTONIC */
+	union vxp_addr saddr; /* inner, before NAT */
+	union vxp_addr daddr;
+	__be16 sport; /* 0 without ports */
+	__be16 dport;
+	__u32 vni;
+	__u16 len;   /* inner IP total length */
+	__u8 family; /* VXP_AF_INET or VXP_AF_INET6 */
+	__u8 proto;
+	__u8 reason; /* enum vxp_reason */
+	__u8 pad[7];
 };
 
 /* The first fragment's NAT decision, for the fragments that follow it. */

@@ -143,6 +143,16 @@ int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
 	return err;
 }
 
+void datapath_set_sample_rate(struct datapath *dp, uint32_t rate)
+{
+	__atomic_store_n(&dp->skel->data->vxp_cfg.sample_rate, rate, __ATOMIC_RELEASE);
+}
+
+int datapath_features_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_features);
+}
+
 void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
 {
 	__atomic_store_n(&dp->skel->data->vxp_cfg.df_threshold, threshold, __ATOMIC_RELEASE);

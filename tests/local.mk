@@ -29,6 +29,7 @@ BPF_TESTS = \
 	tests/bpf/test_nat \
 	tests/bpf/test_forward \
 	tests/bpf/test_captures \
+	tests/bpf/test_sample \
 	tests/bpf/test_truncation \
 	tests/bpf/test_verifier_log
 SCRIPT_TESTS = \
@@ -56,6 +57,7 @@ tests_bpf_test_forward_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_truncation_LDADD = $(TEST_LIBS)
+tests_bpf_test_sample_LDADD = $(TEST_LIBS)
 tests_bpf_test_verifier_log_LDADD = $(TEST_LIBS)
 
 # a program the verifier must reject: built, never embedded
