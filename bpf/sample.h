@@ -44,11 +44,15 @@ static __always_inline bool step_sample(struct xdp_md *ctx, const struct vxp_pkt
 	return true;
 }
 
-/* At the exit: the reason is known now. A full ring drops the record. */
-static __always_inline void sample_emit(struct vxp_feature *feat, int reason)
+/* At the exit: the reason is known now. A full ring drops the record, and
+ * counts it. */
+static __always_inline void sample_emit(struct vxp_pkt *p, struct vxp_feature *feat, int reason)
 {
 	feat->reason = (__u8)reason;
-	bpf_ringbuf_output(&vxp_features, feat, sizeof(*feat), 0);
+	if (bpf_ringbuf_output(&vxp_features, feat, sizeof(*feat), 0))
+		p->events |= 1U << VXP_EVENT_SAMPLE_LOST;
+	else
+		p->events |= 1U << VXP_EVENT_SAMPLED;
 }
 
 #endif /* VXP_SAMPLE_H */

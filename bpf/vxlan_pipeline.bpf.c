@@ -29,7 +29,7 @@ static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, i
 		outcome = VXP_OUTCOME_DROP;
 	}
 	if (feat)
-		sample_emit(feat, reason);
+		sample_emit(p, feat, reason);
 	st = bpf_map_lookup_elem(&vxp_stats, &zero);
 	if (st) {
 		st->reason[reason].packets++;

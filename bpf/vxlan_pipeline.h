@@ -88,7 +88,9 @@ static inline enum vxp_outcome vxp_reason_outcome(int reason)
 	X(NAT_HIT, "nat_hit")           \
 	X(DF_CLEARED, "df_cleared")     \
 	X(FRAG_FIRST, "fragment_first") \
-	X(FRAG_LATER, "fragment_later")
+	X(FRAG_LATER, "fragment_later") \
+	X(SAMPLED, "sampled")           \
+	X(SAMPLE_LOST, "sample_lost") /* the feature ring was full */
 
 enum vxp_event {
 #define VXP_EVENT_ENUM(name, label) VXP_EVENT_##name,

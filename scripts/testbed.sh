@@ -71,6 +71,8 @@ tb_up() {
 	tb_sink ethtool -K k-eth0 gro on >/dev/null || return 1
 	tb_src ip link add vx0 type vxlan id 42 remote 10.100.0.1 local 10.100.0.2 \
 		dstport 4789 dev s-eth0 &&
+	# no IPv6 on it: its DAD and MLD would be VXLAN packets nobody sent
+	tb_src sysctl -qw net.ipv6.conf.vx0.disable_ipv6=1 &&
 	tb_src ip addr add 192.168.50.1/24 dev vx0 && tb_src ip link set vx0 up &&
 	tb_src ip neigh add 192.168.50.2 lladdr 02:aa:00:00:00:02 dev vx0 || return 1
 	tb_src ethtool -K s-eth0 tx off >/dev/null && tb_src ethtool -K vx0 tx off >/dev/null ||

@@ -10,13 +10,16 @@
 /* exit statuses: LSB's "not running" for a daemon that is not there */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 64, CLI_NOT_RUNNING = 3 };
 
+enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_CSV, CLI_FORMAT_JSON };
+
 struct cli {
 	const char *socket;	/* the daemon's control socket */
 	const char *config_dir; /* preflight reads the configuration */
 	bool json;
+	enum cli_format format; /* features */
 	bool color;
 	double interval;     /* monitor: seconds, 0 for the daemon's own */
-	unsigned long count; /* monitor: rows, 0 until Ctrl-C */
+	unsigned long count; /* monitor: rows, features: records; 0 until Ctrl-C */
 };
 
 struct cli_rates {
@@ -36,5 +39,6 @@ int cli_stats(const struct cli *c);
 int cli_nat(const struct cli *c);
 int cli_monitor(const struct cli *c);
 int cli_preflight(const struct cli *c);
+int cli_features(const struct cli *c);
 
 #endif /* VXP_CLI_H */

@@ -10,6 +10,7 @@
 
 #include "attach.h"
 #include "daemon.h"
+#include "feature_stream.h"
 #include "http.h"
 #include "log.h"
 #include "nat_table.h"
@@ -188,6 +189,13 @@ int daemon_start(struct daemon *d)
 		d->http = http_open(d, d->cfg.metrics_listen, d->cfg.control_socket);
 		err = d->http ? 0 : -errno;
 	}
+	if (!err) {
+		char path[CONF_PATH_MAX + 16];
+
+		features_socket_path(d->cfg.control_socket, path, sizeof(path));
+		d->features = features_open(datapath_features_fd(d->dp), path);
+		err = d->features ? 0 : -errno;
+	}
 	if (!err)
 		err = drop_privileges(d);
 	return err;
@@ -209,6 +217,8 @@ void daemon_shutdown(struct daemon *d)
 			   out ? " and '" : "", out ? d->out.name : "", out ? "'" : "");
 	http_close(d->http);
 	d->http = NULL;
+	features_close(d->features);
+	d->features = NULL;
 	datapath_close(d->dp);
 	d->dp = NULL;
 	conf_free(&d->cfg);

@@ -45,6 +45,7 @@ struct daemon {
 	enum xdp_mode mode_in, mode_out;
 	enum privs_need privs;
 	struct http *http;
+	struct features *features;
 	int epfd, sigfd, statfd, wdfd;
 	struct vxp_stats prev;
 	uint64_t prev_ns;

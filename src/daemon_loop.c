@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "feature_stream.h"
 #include "http.h"
 #include "log.h"
 #include "notify.h"
@@ -116,7 +117,8 @@ static int loop_add(int epfd, int fd)
 static int loop_setup(struct daemon *d)
 {
 	uint64_t wd = notify_watchdog_usec();
-	int err, http[2], i, n = http_fds(d->http, http);
+	int err, http[2], feat[2], i, n = http_fds(d->http, http);
+	int nf = features_fds(d->features, feat);
 	sigset_t set;
 
 	sigemptyset(&set);
@@ -140,6 +142,8 @@ static int loop_setup(struct daemon *d)
 		err = loop_add(d->epfd, d->wdfd);
 	for (i = 0; !err && i < n; i++)
 		err = loop_add(d->epfd, http[i]);
+	for (i = 0; !err && i < nf; i++)
+		err = loop_add(d->epfd, feat[i]);
 	return err;
 }
 
@@ -196,6 +200,8 @@ int daemon_run(struct daemon *d)
 			} else if (ev[i].data.fd == d->wdfd) {
 				drain(d->wdfd);
 				notify_watchdog();
+			} else {
+				features_run(d->features, ev[i].data.fd);
 			}
 		}
 		/* the HTTP fds, and connection timeouts that fall due */

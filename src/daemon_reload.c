@@ -53,9 +53,7 @@ int daemon_apply(struct daemon *d, const struct pipeline_config *cfg)
 	}
 	datapath_set_df_threshold(d->dp, cfg->df_threshold);
 	datapath_set_drop_unmatched(d->dp, cfg->drop_unmatched);
-	if (cfg->feature_sampling)
-		log_notice("feature_sampling = %u: feature sampling is not built yet; ignored",
-			   cfg->feature_sampling);
+	datapath_set_sample_rate(d->dp, cfg->feature_sampling);
 	return 0;
 }
 

@@ -8,12 +8,13 @@ src_libvxp_a_SOURCES = \
 	src/conf_rules.c src/conf_check.c \
 	src/daemon.c src/daemon.h src/daemon_cli.c src/daemon_cli.h \
 	src/daemon_health.c src/daemon_loop.c src/daemon_reload.c \
+	src/feature_stream.c src/feature_stream.h \
 	src/http.c src/http.h src/httpc.c src/httpc.h src/json.c src/json.h \
 	src/pages.c src/pages.h \
 	src/datapath.c src/datapath.h \
 	src/attach.c src/attach.h \
 	src/buf.c src/buf.h \
-	src/cli.h src/cli_monitor.c src/cli_preflight.c src/cli_status.c \
+	src/cli.h src/cli_features.c src/cli_monitor.c src/cli_preflight.c src/cli_status.c \
 	src/log.c src/log.h \
 	src/netdev.c src/netdev.h \
 	src/notify.c src/notify.h \

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "feature_stream.h"
 #include "nat_table.h"
 #include "pages.h"
 #include "stats.h"
@@ -86,6 +87,28 @@ static void reloads(struct buf *b, const struct daemon *d)
 	buf_printf(b, "vxlan_pipeline_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
 }
 
+/* Step 8's records after the ring: the program counts its own (events
+ * "sampled" and "sample_lost"); these are the daemon's side. */
+static void feature_records(struct buf *b, const struct daemon *d)
+{
+	uint64_t records, dropped;
+	unsigned readers;
+
+	features_counts(d->features, &records, &dropped, &readers);
+	help(b, "vxlan_pipeline_feature_sampling", "gauge",
+	     "1 in this many decapsulated packets becomes a feature record (0: off).");
+	buf_printf(b, "vxlan_pipeline_feature_sampling %u\n", d->cfg.feature_sampling);
+	help(b, "vxlan_pipeline_feature_records_total", "counter",
+	     "Feature records read from the ring.");
+	buf_printf(b, "vxlan_pipeline_feature_records_total %llu\n", (unsigned long long)records);
+	help(b, "vxlan_pipeline_feature_records_missed_total", "counter",
+	     "Records a reader of the features socket missed because it was behind.");
+	buf_printf(b, "vxlan_pipeline_feature_records_missed_total %llu\n",
+		   (unsigned long long)dropped);
+	help(b, "vxlan_pipeline_feature_readers", "gauge", "Readers of the features socket.");
+	buf_printf(b, "vxlan_pipeline_feature_readers %u\n", readers);
+}
+
 /* ENA counts what AWS dropped before our program saw it. */
 static void ena_allowances(struct buf *b, const struct daemon *d)
 {
@@ -124,6 +147,7 @@ int page_metrics(struct daemon *d, struct buf *b)
 	counters(b, &st);
 	attachment(b, d);
 	reloads(b, d);
+	feature_records(b, d);
 	ena_allowances(b, d);
 	return 200;
 }
@@ -223,10 +247,10 @@ int page_status(struct daemon *d, struct buf *b)
 	for (i = 0; !d->cfg.any_vni && i < d->cfg.n_vnis; i++)
 		buf_printf(b, "%s%u", i ? ", " : "[", d->cfg.vnis[i]);
 	buf_printf(b,
-		   "%s, \"df_threshold\": %u, \"unmatched\": \"%s\", \"target_pps\": %llu, "
+		   "%s, \"feature_sampling\": %u, \"df_threshold\": %u, \"unmatched\": \"%s\", \"target_pps\": %llu, "
 		   "\"stats_interval\": %u, \"reloads\": %u, \"reload_failures\": %u, "
 		   "\"last_reload\": {\"ok\": %s, \"time\": %lld, \"message\": ",
-		   d->cfg.any_vni ? "" : "]", d->cfg.df_threshold,
+		   d->cfg.any_vni ? "" : "]", d->cfg.feature_sampling, d->cfg.df_threshold,
 		   d->cfg.drop_unmatched ? "drop" : "forward",
 		   (unsigned long long)d->cfg.target_pps, d->cfg.stats_interval, d->reloads,
 		   d->reload_failures, !d->reloads || d->reload_ok ? "true" : "false",

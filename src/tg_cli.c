@@ -291,7 +291,7 @@ static int finish(struct tg_cli *c, bool have_dst, bool port_given, char *err, s
 {
 	struct tg_config *s = &c->send;
 
-	if (c->receive)
+	if (c->receive || c->help || c->version)
 		return 0;
 	if (!have_dst) {
 		snprintf(err, errsize, "--dst ADDR is needed to send (or --receive to receive)");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* vxlan-pipeline: the operator's view of a running vxlan-pipelined (status,
- * monitor, stats, nat) through its control socket, and the readiness check of
- * this host (preflight). */
+ * monitor, stats, nat, features) through its control socket, and the readiness
+ * check of this host (preflight). */
 #include "config.h"
 
 #include <getopt.h>
@@ -13,7 +13,8 @@
 #include "cli.h"
 #include "conf.h"
 
-enum { OPT_SOCKET = 256, OPT_CONFIG_DIR, OPT_JSON, OPT_INTERVAL, OPT_COUNT, OPT_VERSION };
+enum { OPT_SOCKET = 256, OPT_CONFIG_DIR, OPT_JSON, OPT_INTERVAL, OPT_COUNT, OPT_FORMAT,
+       OPT_VERSION };
 
 static const struct option options[] = {
 	{ "socket", required_argument, NULL, OPT_SOCKET },
@@ -21,6 +22,7 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -35,6 +37,7 @@ static const struct command {
 	{ "monitor", cli_monitor, "a live table every interval until Ctrl-C (or --count rows)" },
 	{ "stats", cli_stats, "every counter by reason (--json: as JSON)" },
 	{ "nat", cli_nat, "the NAT rules as the data plane holds them (--json: as JSON)" },
+	{ "features", cli_features, "sampled feature records as they come (--format csv|json)" },
 	{ "preflight", cli_preflight, "is this host ready: kernel, BPF, interfaces, sysctls" },
 };
 
@@ -51,10 +54,12 @@ static void usage(FILE *f)
 		"\nOptions:\n"
 		"      --socket PATH      the daemon's control socket (default %s)\n"
 		"      --config-dir DIR   preflight: the configuration to check (default %s)\n"
-		"      --json             stats, nat: JSON, as the daemon gives it\n"
+		"      --json             stats, nat: JSON, as the daemon gives it; features:\n"
+		"                         as --format json\n"
 		"      --interval SECONDS monitor: seconds between rows (default: the daemon's\n"
 		"                         stats_interval)\n"
-		"      --count N          monitor: stop after N rows\n"
+		"      --count N          monitor: stop after N rows; features: after N records\n"
+		"      --format FORMAT    features: text (default), csv or json (a line each)\n"
 		"  -h, --help             show this help and exit\n"
 		"      --version          show the version and exit\n\n"
 		"Members of the vxlan-pipeline group may use it without root. Exit status: 0 ok,\n"
@@ -81,6 +86,22 @@ int main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			c.json = true;
+			c.format = CLI_FORMAT_JSON;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text")) {
+				c.format = CLI_FORMAT_TEXT;
+			} else if (!strcmp(optarg, "csv")) {
+				c.format = CLI_FORMAT_CSV;
+			} else if (!strcmp(optarg, "json")) {
+				c.format = CLI_FORMAT_JSON;
+			} else {
+				fprintf(stderr,
+					"vxlan-pipeline: --format '%s': expected text, csv or "
+					"json\n",
+					optarg);
+				return CLI_USAGE;
+			}
 			break;
 		case OPT_INTERVAL:
 			c.interval = strtod(optarg, &end);
@@ -97,7 +118,7 @@ int main(int argc, char **argv)
 			if (*end || !c.count) {
 				fprintf(stderr,
 					"vxlan-pipeline: --count '%s': expected a number of "
-					"rows\n",
+					"rows or records\n",
 					optarg);
 				return CLI_USAGE;
 			}

@@ -36,6 +36,7 @@ SCRIPT_TESTS = \
 	tests/unit/test_trafficgen_pcap.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
+	tests/netns/test_features.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_trafficgen.sh
 

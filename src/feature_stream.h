@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Feature records (contract step 8) from the program's ring buffer to whoever
+ * listens on the features socket: vxlan-pipeline features, or an analytics
+ * consumer. The daemon drains the ring in its loop and never waits for a
+ * reader: a reader that falls behind loses records, and they are counted. */
+#ifndef VXP_FEATURE_STREAM_H
+#define VXP_FEATURE_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "vxlan_pipeline.h"
+
+#define FEATURES_SOCKET	     "features.sock" /* beside the control socket */
+#define FEATURES_SUBSCRIBERS 8
+
+/* One record on the features socket (SOCK_SEQPACKET, one per message). */
+struct feature_msg {
+	struct vxp_feature f;
+	uint64_t time_ns;    /* CLOCK_REALTIME when the program saw the packet */
+	uint64_t latency_ns; /* from the program seeing it to the daemon reading it */
+};
+
+struct features;
+
+/* socket_path NULL or "": records are drained and dropped. NULL with errno,
+ * the cause logged, on failure. */
+struct features *features_open(int ring_fd, const char *socket_path);
+void features_close(struct features *f);
+/* The fds to watch: the ring's and the listening socket's. */
+int features_fds(const struct features *f, int fds[2]);
+/* One of them is ready. */
+void features_run(struct features *f, int fd);
+/* Records read from the ring, records a reader missed (one per reader it
+ * could not take), readers connected. */
+void features_counts(const struct features *f, uint64_t *records, uint64_t *dropped,
+		     unsigned *readers);
+/* "DIR/features.sock" for a control socket "DIR/control.sock". */
+void features_socket_path(const char *control, char *buf, size_t size);
+
+#endif /* VXP_FEATURE_STREAM_H */
