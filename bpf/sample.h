@@ -45,11 +45,16 @@ static __always_inline bool step_sample(struct xdp_md *ctx, const struct vxp_pkt
 }
 
 /* At the exit: the reason is known now. A full ring drops the record, and
- * counts it. */
+ * counts it. The reader is woken only once an eighth of the ring waits; it
+ * drains the ring on a timer too. */
 static __always_inline void sample_emit(struct vxp_pkt *p, struct vxp_feature *feat, int reason)
 {
+	__u64 wake = bpf_ringbuf_query(&vxp_features, BPF_RB_AVAIL_DATA) >= VXP_FEATURES_WAKEUP
+			     ? BPF_RB_FORCE_WAKEUP
+			     : BPF_RB_NO_WAKEUP;
+
 	feat->reason = (__u8)reason;
-	if (bpf_ringbuf_output(&vxp_features, feat, sizeof(*feat), 0))
+	if (bpf_ringbuf_output(&vxp_features, feat, sizeof(*feat), wake))
 		p->events |= 1U << VXP_EVENT_SAMPLE_LOST;
 	else
 		p->events |= 1U << VXP_EVENT_SAMPLED;

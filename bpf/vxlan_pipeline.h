@@ -16,7 +16,12 @@
 #define VXP_NAT_ENTRIES_MAX  8192			/* per table, rules plus port markers */
 #define VXP_FRAG_ENTRIES_MAX 16384
 #define VXP_TX_PORTS_MAX     64
-#define VXP_FEATURES_RING    (256 * 1024) /* bytes: about 3600 records */
+#define VXP_FEATURES_RING    (256 * 1024) /* bytes: about 4600 records */
+/* The program wakes the ring's reader only once this much waits in it; the
+ * reader also drains it every VXP_FEATURES_DRAIN_MS. A wake-up per record
+ * costs the sending CPU microseconds (an irq_work and a cross-CPU wake). */
+#define VXP_FEATURES_WAKEUP  (VXP_FEATURES_RING / 8)
+#define VXP_FEATURES_DRAIN_MS 100
 
 /*
  * Every packet that reaches the VXLAN port ends in exactly one counted reason.

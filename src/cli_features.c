@@ -152,7 +152,8 @@ int cli_features(const struct cli *c)
 {
 	struct pollfd p[2] = { { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 	struct summary s = { 0 };
-	struct feature_msg m;
+	struct feature_msg m[FEATURES_BATCH];
+	size_t i;
 	char path[256];
 	int ret = CLI_OK;
 	double start;
@@ -193,19 +194,20 @@ int cli_features(const struct cli *c)
 			break; /* Ctrl-C */
 		if (!p[0].revents)
 			continue;
-		n = recv(p[0].fd, &m, sizeof(m), 0);
+		n = recv(p[0].fd, m, sizeof(m), 0);
 		if (n == 0 || (n < 0 && errno != EINTR)) {
 			fprintf(stderr, "vxlan-pipelined closed the feature stream%s%s\n",
 				n ? ": " : "", n ? strerror(errno) : "");
 			ret = CLI_FAILED;
 			break;
 		}
-		if (n != sizeof(m))
-			continue;
-		print_record(c, &m);
+		for (i = 0; i < (size_t)n / sizeof(m[0]) && (!c->count || s.records < c->count);
+		     i++) {
+			print_record(c, &m[i]);
+			account(&s, &m[i]);
+		}
 		if (ferror(stdout))
 			break; /* the reader went away: head, a closed pipe */
-		account(&s, &m);
 	}
 	fflush(stdout);
 	print_summary(&s, mono_now() - start, rate);

@@ -195,6 +195,7 @@ int daemon_start(struct daemon *d)
 		features_socket_path(d->cfg.control_socket, path, sizeof(path));
 		d->features = features_open(datapath_features_fd(d->dp), path);
 		err = d->features ? 0 : -errno;
+		features_drain(d->features, d->cfg.feature_sampling > 0);
 	}
 	if (!err)
 		err = drop_privileges(d);

@@ -117,7 +117,7 @@ static int loop_add(int epfd, int fd)
 static int loop_setup(struct daemon *d)
 {
 	uint64_t wd = notify_watchdog_usec();
-	int err, http[2], feat[2], i, n = http_fds(d->http, http);
+	int err, http[2], feat[FEATURES_FDS], i, n = http_fds(d->http, http);
 	int nf = features_fds(d->features, feat);
 	sigset_t set;
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "feature_stream.h"
 #include "log.h"
 #include "nat_table.h"
 #include "notify.h"
@@ -54,6 +55,7 @@ int daemon_apply(struct daemon *d, const struct pipeline_config *cfg)
 	datapath_set_df_threshold(d->dp, cfg->df_threshold);
 	datapath_set_drop_unmatched(d->dp, cfg->drop_unmatched);
 	datapath_set_sample_rate(d->dp, cfg->feature_sampling);
+	features_drain(d->features, cfg->feature_sampling > 0);
 	return 0;
 }
 
@@ -63,8 +65,9 @@ static unsigned keep_restart_only(const struct pipeline_config *cur, struct pipe
 {
 	static const enum conf_key keys[] = { CONF_INGRESS,	   CONF_EGRESS,
 					      CONF_XDP_MODE,	   CONF_VXLAN_PORT,
-					      CONF_METRICS_LISTEN, CONF_ALLOW_DEFAULT_ROUTE,
-					      CONF_ENA_FIX,	   CONF_USER };
+					      CONF_METRICS_LISTEN, CONF_CONTROL_SOCKET,
+					      CONF_ALLOW_DEFAULT_ROUTE, CONF_ENA_FIX,
+					      CONF_USER };
 	bool changed[CONF__COUNT] = {
 		[CONF_INGRESS] = strcmp(cur->ingress, next->ingress) != 0,
 		[CONF_EGRESS] = strcmp(cur->egress, next->egress) != 0,

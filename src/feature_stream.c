@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,14 +21,18 @@
 #include "feature_stream.h"
 #include "log.h"
 
-#define SERVICE_GROUP "vxlan-pipeline"
+#define SERVICE_GROUP	"vxlan-pipeline"
+#define FEATURES_SNDBUF (512 * 1024)
 
 struct features {
 	struct ring_buffer *ring;
 	int listen_fd;
+	int timer_fd; /* drains the ring while sampling is on */
 	int subs[FEATURES_SUBSCRIBERS];
 	unsigned nsubs;
 	uint64_t records, dropped;
+	struct feature_msg batch[FEATURES_BATCH];
+	unsigned nbatch;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -45,30 +50,47 @@ static void unsubscribe(struct features *f, unsigned i)
 	f->subs[i] = f->subs[--f->nsubs];
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+/* Sends the batch to every reader, without waiting for any. */
+static void flush(struct features *f)
 {
-	struct features *f = ctx;
-	struct feature_msg m = { 0 };
-	uint64_t mono = now_ns(CLOCK_MONOTONIC);
+	size_t len = f->nbatch * sizeof(f->batch[0]);
 	unsigned i;
 
-	if (size != sizeof(m.f))
-		return 0;
-	memcpy(&m.f, data, size);
-	m.latency_ns = mono > m.f.ts_ns ? mono - m.f.ts_ns : 0;
-	m.time_ns = now_ns(CLOCK_REALTIME) - m.latency_ns;
-	f->records++;
-	for (i = 0; i < f->nsubs;) {
-		if (send(f->subs[i], &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL) == sizeof(m)) {
+	for (i = 0; f->nbatch && i < f->nsubs;) {
+		if (send(f->subs[i], f->batch, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len) {
 			i++;
 		} else if (errno == EAGAIN || errno == ENOBUFS) {
-			f->dropped++; /* this reader is behind: its loss, not the daemon's wait */
+			f->dropped += f->nbatch; /* this reader is behind: its loss, not our wait */
 			i++;
 		} else {
 			unsubscribe(f, i); /* gone */
 		}
 	}
+	f->nbatch = 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct features *f = ctx;
+	struct feature_msg *m = &f->batch[f->nbatch];
+	uint64_t mono = now_ns(CLOCK_MONOTONIC);
+
+	if (size != sizeof(m->f))
+		return 0;
+	memset(m, 0, sizeof(*m));
+	memcpy(&m->f, data, size);
+	m->latency_ns = mono > m->f.ts_ns ? mono - m->f.ts_ns : 0;
+	m->time_ns = now_ns(CLOCK_REALTIME) - m->latency_ns;
+	f->records++;
+	if (++f->nbatch == FEATURES_BATCH)
+		flush(f);
 	return 0;
+}
+
+static void consume(struct features *f)
+{
+	ring_buffer__consume(f->ring);
+	flush(f);
 }
 
 static void accept_subscriber(struct features *f)
@@ -82,6 +104,9 @@ static void accept_subscriber(struct features *f)
 		close(fd);
 		return;
 	}
+	/* room for bursts, about 10000 records: the kernel doubles this, and
+	 * caps it at net.core.wmem_max */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ FEATURES_SNDBUF }, sizeof(int));
 	f->subs[f->nsubs++] = fd;
 }
 
@@ -115,6 +140,11 @@ struct features *features_open(int ring_fd, const char *socket_path)
 	if (!f)
 		return NULL;
 	f->listen_fd = -1;
+	f->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (f->timer_fd < 0) {
+		log_err("Failed to create the feature ring's timer: %s", strerror(errno));
+		goto err;
+	}
 	f->ring = ring_buffer__new(ring_fd, on_record, f, NULL);
 	if (!f->ring) {
 		log_err("Failed to read the feature ring: %s", strerror(errno));
@@ -146,16 +176,19 @@ void features_close(struct features *f)
 		unlink(f->path);
 	}
 	ring_buffer__free(f->ring);
+	if (f->timer_fd >= 0)
+		close(f->timer_fd);
 	free(f);
 }
 
-int features_fds(const struct features *f, int fds[2])
+int features_fds(const struct features *f, int fds[FEATURES_FDS])
 {
 	int n = 0;
 
 	if (!f)
 		return 0;
 	fds[n++] = ring_buffer__epoll_fd(f->ring);
+	fds[n++] = f->timer_fd;
 	if (f->listen_fd >= 0)
 		fds[n++] = f->listen_fd;
 	return n;
@@ -168,7 +201,27 @@ void features_run(struct features *f, int fd)
 	if (fd == f->listen_fd)
 		accept_subscriber(f);
 	else if (fd == ring_buffer__epoll_fd(f->ring))
-		ring_buffer__consume(f->ring);
+		consume(f);
+	else if (fd == f->timer_fd) {
+		uint64_t ticks;
+
+		if (read(f->timer_fd, &ticks, sizeof(ticks)) > 0)
+			consume(f);
+	}
+}
+
+void features_drain(struct features *f, bool on)
+{
+	const struct timespec every = { 0, VXP_FEATURES_DRAIN_MS * 1000000L };
+	struct itimerspec its = { .it_interval = every, .it_value = every };
+
+	if (!f)
+		return;
+	if (!on)
+		memset(&its, 0, sizeof(its));
+	timerfd_settime(f->timer_fd, 0, &its, NULL);
+	if (!on)
+		consume(f); /* what the last records left */
 }
 
 void features_counts(const struct features *f, uint64_t *records, uint64_t *dropped,

@@ -6,6 +6,7 @@
 #ifndef VXP_FEATURE_STREAM_H
 #define VXP_FEATURE_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "vxlan_pipeline.h"
@@ -13,7 +14,9 @@
 #define FEATURES_SOCKET	     "features.sock" /* beside the control socket */
 #define FEATURES_SUBSCRIBERS 8
 
-/* One record on the features socket (SOCK_SEQPACKET, one per message). */
+/* A record on the features socket. Each SOCK_SEQPACKET message carries 1 to
+ * FEATURES_BATCH of them: the ring is drained in bursts. */
+#define FEATURES_BATCH 64
 struct feature_msg {
 	struct vxp_feature f;
 	uint64_t time_ns;    /* CLOCK_REALTIME when the program saw the packet */
@@ -26,8 +29,13 @@ struct features;
  * the cause logged, on failure. */
 struct features *features_open(int ring_fd, const char *socket_path);
 void features_close(struct features *f);
-/* The fds to watch: the ring's and the listening socket's. */
-int features_fds(const struct features *f, int fds[2]);
+/* The fds to watch: the ring's, the drain timer's and the listening
+ * socket's. */
+#define FEATURES_FDS 3
+int features_fds(const struct features *f, int fds[FEATURES_FDS]);
+/* Drains the ring every VXP_FEATURES_DRAIN_MS while on (sampling is on): the
+ * program wakes the reader only once an eighth of the ring waits. */
+void features_drain(struct features *f, bool on);
 /* One of them is ready. */
 void features_run(struct features *f, int fd);
 /* Records read from the ring, records a reader missed (one per reader it

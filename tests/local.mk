@@ -91,7 +91,7 @@ tests_bench_bench_prog_SOURCES = tests/bench/bench_prog.c
 nodist_tests_bench_bench_prog_SOURCES = tests/bench/bench_restore.skel.h
 tests_bench_bench_prog_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/tests/bench \
 	-I$(top_srcdir)/tests/bpf
-tests_bench_bench_prog_LDADD = $(TEST_LIBS)
+tests_bench_bench_prog_LDADD = $(TEST_LIBS) -lm -lpthread
 
 tests/bench/bench_restore.bpf.o: $(top_srcdir)/tests/bench/bench_restore.bpf.c
 	$(AM_V_GEN)$(MKDIR_P) tests/bench && \

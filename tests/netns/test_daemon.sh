@@ -214,11 +214,16 @@ test_restart_only_change() {
 	tb_conf "10.200.0.2:6008"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
 	TB_INGRESS=d-out0 tb_conf "10.200.0.2:6009"
+	sed -i "s|^control_socket = .*|control_socket = \"$TB_DIR/other.sock\";|" \
+		"$TB_DIR/conf/pipeline.conf"
 	kill -HUP "$TB_DAEMON_PID"
 	tb_notify_wait '^READY=1$' 2
 	grep -q "reload: 'ingress' changed ($TB_DIR/conf/pipeline.conf:1); it needs a restart and is not applied" \
 		"$TB_DIR/daemon.log"
 	ok $? "a changed ingress is reported as needing a restart"
+	grep -q "reload: 'control_socket' changed ($TB_DIR/conf/pipeline.conf:7); it needs a restart" \
+		"$TB_DIR/daemon.log" && [ -S "$TB_DIR/control.sock" ] && [ ! -e "$TB_DIR/other.sock" ]
+	ok $? "so is a changed control socket, and the old one stays"
 	tb_xdp_attached "$TB_DUT" d-in0
 	ok $? "the program stays on the old ingress"
 	recv_bg 6009 300

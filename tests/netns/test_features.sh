@@ -128,7 +128,8 @@ test_rate() {
 }
 
 # A reader that never reads: the daemon does not wait for it; what it misses
-# is counted; the data plane forwards everything.
+# is counted; the data plane forwards everything. 40000 records are more than
+# a reader's socket holds (1 MiB, about 12000).
 test_stuck_reader() {
 	local fwd0 fwd1 missed
 	sampling 1
@@ -141,12 +142,12 @@ time.sleep(30)' "$TB_DIR/features.sock" &
 	tb_track $stuck
 	sleep 0.5
 	fwd0=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --flows 4 --rate 20000 --count 20000 -q >/dev/null
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --flows 4 --rate 20000 --count 40000 -q >/dev/null
 	sleep 0.5
 	fwd1=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
 	missed=$(metric vxlan_pipeline_feature_records_missed_total)
-	[ $((fwd1 - fwd0)) = 20000 ]
-	ok $? "a stuck reader: all 20000 packets forwarded"
+	[ $((fwd1 - fwd0)) = 40000 ]
+	ok $? "a stuck reader: all 40000 packets forwarded"
 	[ "$missed" -gt 0 ]
 	ok $? "the records it could not take are counted as missed ($missed)"
 	cli status >/dev/null
