@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include "nat_table.h"
 
-#define CONF_DIR_DEFAULT     "/etc/vxlan-pipeline"
+/* configure's sysconfdir: /etc for the packages */
+#define CONF_DIR_DEFAULT     VXP_SYSCONFDIR "/vxlan-pipeline"
 #define CONF_ERRORS_MAX	     16
 #define CONF_MSG_MAX	     512
 #define CONF_LISTEN_MAX	     64

@@ -87,16 +87,25 @@ static int become(const char *user)
 	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ? -errno : 0;
 }
 
-/* Needs CAP_SETPCAP in the effective set, which setuid() may have cleared. */
+/* Needs CAP_SETPCAP in the effective set, which setuid() may have cleared.
+ * Without it in the permitted set (systemd's CapabilityBoundingSet= left it
+ * out) the set is whoever started us chose, and it is left alone: once the
+ * permitted set is emptied and no-new-privs set, nothing can be regained from
+ * it. */
 static int clear_bounding_set(void)
 {
 	cap_value_t setpcap = CAP_SETPCAP;
 	cap_t caps = cap_get_proc();
+	cap_flag_value_t permitted = CAP_CLEAR;
 	int err = 0;
 	unsigned c;
 
 	if (!caps)
 		return -errno;
+	if (cap_get_flag(caps, CAP_SETPCAP, CAP_PERMITTED, &permitted) || permitted != CAP_SET) {
+		cap_free(caps);
+		return 0;
+	}
 	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &setpcap, CAP_SET) || cap_set_proc(caps))
 		err = -errno;
 	cap_free(caps);

@@ -210,6 +210,44 @@ test_user_and_reload() {
 	tb_daemon_stop
 }
 
+# As the unit starts it: not root, with CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON
+# ambient and nothing else in the bounding set (so no CAP_SETPCAP to clear it
+# with). Without CAP_PERFMON the verifier refuses the parser's variable-offset
+# packet pointer arithmetic.
+test_as_the_unit_starts_it() {
+	chmod 755 "$TB_DIR"
+	mkdir -p "$TB_DIR/run" && chown nobody:nogroup "$TB_DIR/run"
+	tb_conf "10.200.0.2:6010"
+	sed -i "s|^control_socket = .*|control_socket = \"$TB_DIR/run/control.sock\";|" \
+		"$TB_DIR/conf/pipeline.conf"
+	chmod 755 "$TB_DIR/conf"
+	TB_DAEMON_ENV="setpriv --reuid nobody --regid nogroup --clear-groups \
+		--inh-caps=-all,+bpf,+net_admin,+perfmon --ambient-caps=-all,+bpf,+net_admin,+perfmon \
+		--bounding-set=-all,+bpf,+net_admin,+perfmon" tb_daemon_start --config-dir "$TB_DIR/conf"
+	ok $? "not root, CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON only: starts"
+	diag "$(tail -n 3 "$TB_DIR/daemon.log")"
+	grep -qE "^Uid:[[:space:]]+65534[[:space:]]" "/proc/$TB_DAEMON_PID/status" &&
+		grep -qE "^CapEff:[[:space:]]+0+$" "/proc/$TB_DAEMON_PID/status"
+	ok $? "runs as nobody, and keeps no capability once attached (this kernel)"
+	recv_bg 6010 300
+	send 300 1000
+	wait "$RECV_PID"
+	ok $? "forwards"
+	tb_conf "10.200.0.2:6011"
+	sed -i "s|^control_socket = .*|control_socket = \"$TB_DIR/run/control.sock\";|" \
+		"$TB_DIR/conf/pipeline.conf"
+	setpriv --reuid nobody --regid nogroup --clear-groups kill -HUP "$TB_DAEMON_PID"
+	ok $? "its own user may send it SIGHUP (the unit's ExecReload)"
+	tb_notify_wait '^READY=1$' 2
+	recv_bg 6011 300
+	send 300 1000
+	wait "$RECV_PID"
+	ok $? "and the reload swaps the NAT table"
+	tb_daemon_stop
+	[ "$TB_DAEMON_STATUS" = 0 ] && [ -z "$(tb_dut ip -d link show d-in0 | grep -o 'prog/xdp')" ]
+	ok $? "stops with 0 and detaches"
+}
+
 test_restart_only_change() {
 	tb_conf "10.200.0.2:6008"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
@@ -293,6 +331,7 @@ test_check_config
 test_auto_fallback
 test_default_route
 test_user_and_reload
+test_as_the_unit_starts_it
 test_restart_only_change
 test_kill_9
 tap_done

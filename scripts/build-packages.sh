@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# scripts/build-packages.sh [deb|rpm|all] [OUTDIR]: the .deb and .rpm packages,
+# built from `make dist`'s tarball as the distributions build them; they land
+# in OUTDIR (default ./packages). Needs what scripts/install-deps.sh installs.
+set -euo pipefail
+what=${1:-all}
+out=$(mkdir -p "${2:-packages}" && cd "${2:-packages}" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
+case $what in deb | rpm | all) ;; *)
+	echo "usage: $0 [deb|rpm|all] [OUTDIR]" >&2
+	exit 64
+	;;
+esac
+work=$(mktemp -d /tmp/vxp-packages.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+[ -x "$src/configure" ] || (cd "$src" && ./autogen.sh)
+mkdir "$work/dist"
+(cd "$work/dist" && "$src/configure" -q && make -s dist-gzip) >"$work/dist.log" 2>&1 ||
+	{ tail -n 20 "$work/dist.log" >&2; echo "make dist failed" >&2; exit 1; }
+tarball=$(ls "$work"/dist/vxlan-pipeline-*.tar.gz)
+version=$(basename "$tarball" .tar.gz)
+version=${version#vxlan-pipeline-}
+echo "tarball: $(basename "$tarball")"
+
+if [ "$what" != rpm ]; then
+	tar -C "$work" -xzf "$tarball"
+	(cd "$work/vxlan-pipeline-$version" && dpkg-buildpackage -us -uc -b) >"$work/deb.log" 2>&1 ||
+		{ tail -n 30 "$work/deb.log" >&2; echo "dpkg-buildpackage failed" >&2; exit 1; }
+	cp "$work"/*.deb "$out/"
+	ls "$work"/*.deb | xargs -n1 basename
+fi
+if [ "$what" != deb ]; then
+	mkdir -p "$work/rpm/SOURCES"
+	cp "$tarball" "$work/rpm/SOURCES/"
+	args=(--define "_topdir $work/rpm")
+	# Debian's rpm has no package database to satisfy BuildRequires from, and
+	# no find-debuginfo
+	if [ -f /etc/debian_version ]; then
+		args+=(--nodeps --define "debug_package %{nil}")
+	fi
+	rpmbuild -bb "${args[@]}" "$src/rpm/vxlan-pipeline.spec" >"$work/rpm.log" 2>&1 ||
+		{ tail -n 30 "$work/rpm.log" >&2; echo "rpmbuild failed" >&2; exit 1; }
+	find "$work/rpm/RPMS" -name '*.rpm' -exec cp {} "$out/" \; -printf '%f\n'
+fi
+echo "in $out"

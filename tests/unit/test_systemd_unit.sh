@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The unit as make builds it: systemd-analyze verify is clean, its exposure
+# score is 2.5 or lower, and the settings the daemon depends on are there
+# (notify, the configuration checked before start and reload, the watchdog,
+# the fd store, only CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON).
+set -u
+BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+UNIT=$BUILD/systemd/vxlan-pipeline.service
+TMP=$(mktemp -d /tmp/vxp-unit.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+
+command -v systemd-analyze >/dev/null ||
+	{ echo "Bail out! systemd-analyze is missing (Debian: systemd; Fedora: systemd)"; exit 1; }
+[ -f "$UNIT" ] || { echo "Bail out! $UNIT is not built"; exit 1; }
+sbindir=$(sed -n 's|^ExecStart=\(.*\)/vxlan-pipelined .*|\1|p' "$UNIT")
+# verify wants the commands to exist: the built ones stand in for the installed
+sed "s|$sbindir/|$BUILD/src/|g" "$UNIT" >"$TMP/vxlan-pipeline.service"
+
+systemd-analyze verify --man=no "$TMP/vxlan-pipeline.service" >"$TMP/verify.txt" 2>&1
+ok $? "systemd-analyze verify passes"
+[ ! -s "$TMP/verify.txt" ]
+ok $? "... without a warning$(sed 's/^/: /' "$TMP/verify.txt" | head -n 3)"
+
+systemd-analyze security --offline=yes --no-pager "$TMP/vxlan-pipeline.service" \
+	>"$TMP/security.txt" 2>&1
+score=$(sed -n 's/.*Overall exposure level for vxlan-pipeline.service: \([0-9.]*\).*/\1/p' \
+	"$TMP/security.txt")
+[ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 2.5) }'
+ok $? "systemd-analyze security: exposure ${score:-unknown} (2.5 or lower)"
+
+has() { grep -qx "$1" "$UNIT"; }
+has "Type=notify" && has "NotifyAccess=main"
+ok $? "Type=notify, only the main process may notify"
+grep -q "^ExecStartPre=$sbindir/vxlan-pipelined --check-config$" "$UNIT"
+ok $? "the configuration is checked before start"
+[ "$(grep '^ExecReload=' "$UNIT" | head -n 1)" = "ExecReload=$sbindir/vxlan-pipelined --check-config" ] &&
+	[ "$(grep '^ExecReload=' "$UNIT" | sed -n 2p)" = 'ExecReload=/bin/kill -HUP $MAINPID' ]
+ok $? "reload checks the configuration first, then sends SIGHUP"
+grep -q "^WatchdogSec=" "$UNIT" && has "Restart=on-failure" && grep -q "^FileDescriptorStoreMax=[1-9]" "$UNIT"
+ok $? "a watchdog, restart on failure, an fd store"
+has "CapabilityBoundingSet=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" &&
+	has "AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" &&
+	has "NoNewPrivileges=yes" && has "User=vxlan-pipeline"
+ok $? "the vxlan-pipeline user with CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON only, no new privileges"
+has "RuntimeDirectory=vxlan-pipeline" &&
+	grep -q 'control_socket = "/run/vxlan-pipeline/control.sock"' "${VXP_TOP_SRCDIR:-$BUILD/..}/conf/pipeline.conf"
+ok $? "the runtime directory is where the shipped configuration puts the control socket"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
