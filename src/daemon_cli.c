@@ -44,7 +44,7 @@ void daemon_cli_usage(FILE *f)
 		"                          any of -a, -p, -s replaces the files' NAT rules\n"
 		"                          with this one rule\n"
 		"  -I, --interval SECONDS  statistics interval (overrides 'stats_interval')\n"
-		"  -v, --verbose           log more; twice for debug messages\n"
+		"  -v, --verbose           debug messages; twice, libbpf's too\n"
 		"      --foreground        do not detach (never detaches under systemd)\n"
 		"  -h, --help              show this help and exit\n"
 		"      --version           show the version and exit\n"

@@ -117,6 +117,8 @@ static void log_vmsg(int level, const char *const *fields, const char *fmt, va_l
 
 	if (level > log_max)
 		return;
+	/* -vv's libbpf debug level is ours, not syslog's */
+	level = level > LOG_DEBUG ? LOG_DEBUG : level;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_syslog)
 		syslog(level, "%s", msg);

@@ -4,6 +4,7 @@
  * check of this host (preflight). */
 #include "config.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,71 +70,76 @@ static void usage(FILE *f)
 		CONF_CONTROL_DEFAULT, CONF_DIR_DEFAULT);
 }
 
+static int bad_value(const char *option, const char *value, const char *expected)
+{
+	fprintf(stderr, "vxlan-pipeline: %s '%s': expected %s\n", option, value, expected);
+	return CLI_USAGE;
+}
+
+/* One option into c; -1 to go on, else the exit status. */
+static int take_option(struct cli *c, int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case OPT_SOCKET:
+		c->socket = arg;
+		return -1;
+	case OPT_CONFIG_DIR:
+		c->config_dir = arg;
+		return -1;
+	case OPT_JSON:
+		c->json = true;
+		c->format = CLI_FORMAT_JSON;
+		return -1;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text"))
+			c->format = CLI_FORMAT_TEXT;
+		else if (!strcmp(arg, "csv"))
+			c->format = CLI_FORMAT_CSV;
+		else if (!strcmp(arg, "json"))
+			c->format = CLI_FORMAT_JSON;
+		else
+			return bad_value("--format", arg, "text, csv or json");
+		return -1;
+	case OPT_INTERVAL:
+		c->interval = strtod(arg, &end);
+		if (*end || !(c->interval >= 0.1 && c->interval <= 3600))
+			return bad_value("--interval", arg, "0.1 to 3600 seconds");
+		return -1;
+	case OPT_COUNT:
+		c->count = strtoul(arg, &end, 10);
+		if (*end || !c->count || !isdigit((unsigned char)arg[0]))
+			return bad_value("--count", arg, "a number of rows or records");
+		return -1;
+	case 'h':
+		usage(stdout);
+		return CLI_OK;
+	case OPT_VERSION:
+		printf("vxlan-pipeline %s\n", PACKAGE_VERSION);
+		return CLI_OK;
+	default:
+		return CLI_USAGE;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { .socket = CONF_CONTROL_DEFAULT, .config_dir = CONF_DIR_DEFAULT };
-	char *end;
 	size_t i;
-	int opt;
+	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case OPT_SOCKET:
-			c.socket = optarg;
-			break;
-		case OPT_CONFIG_DIR:
-			c.config_dir = optarg;
-			break;
-		case OPT_JSON:
-			c.json = true;
-			c.format = CLI_FORMAT_JSON;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text")) {
-				c.format = CLI_FORMAT_TEXT;
-			} else if (!strcmp(optarg, "csv")) {
-				c.format = CLI_FORMAT_CSV;
-			} else if (!strcmp(optarg, "json")) {
-				c.format = CLI_FORMAT_JSON;
-			} else {
-				fprintf(stderr,
-					"vxlan-pipeline: --format '%s': expected text, csv or "
-					"json\n",
-					optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case OPT_INTERVAL:
-			c.interval = strtod(optarg, &end);
-			if (*end || c.interval < 0.1 || c.interval > 3600) {
-				fprintf(stderr,
-					"vxlan-pipeline: --interval '%s': expected 0.1 to 3600 "
-					"seconds\n",
-					optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case OPT_COUNT:
-			c.count = strtoul(optarg, &end, 10);
-			if (*end || !c.count) {
-				fprintf(stderr,
-					"vxlan-pipeline: --count '%s': expected a number of "
-					"rows or records\n",
-					optarg);
-				return CLI_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return CLI_OK;
-		case OPT_VERSION:
-			printf("vxlan-pipeline %s\n", PACKAGE_VERSION);
-			return CLI_OK;
-		default:
-			fprintf(stderr, "vxlan-pipeline: unknown option '%s'; see --help\n",
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		if (opt == ':' || opt == '?') {
+			fprintf(stderr, "vxlan-pipeline: %s '%s'; see --help\n",
+				opt == ':' ? "a value is missing after" : "unknown option",
 				argv[optind - 1]);
 			return CLI_USAGE;
 		}
+		ret = take_option(&c, opt, optarg);
+		if (ret >= 0)
+			return ret;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "vxlan-pipeline: %s; see --help\n",

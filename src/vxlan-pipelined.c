@@ -86,6 +86,16 @@ static void block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+static void stopping(int err)
+{
+	const char *fields[] = { "MESSAGE_ID=" MESSAGE_ID_STOP, NULL };
+
+	if (err)
+		log_fields(LOG_ERR, fields, "stopping: the event loop failed: %s", strerror(-err));
+	else
+		log_fields(LOG_NOTICE, fields, "stopping: asked to");
+}
+
 static void started(struct daemon *d)
 {
 	const char *fields[] = { "MESSAGE_ID=" MESSAGE_ID_START, NULL };
@@ -147,6 +157,7 @@ int main(int argc, char **argv)
 		detach_done(detach_fd);
 	err = daemon_run(&d);
 	notify_stopping();
+	stopping(err);
 	daemon_shutdown(&d);
 	return err ? 1 : 0;
 }
