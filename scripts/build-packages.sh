@@ -34,11 +34,13 @@ fi
 if [ "$what" != deb ]; then
 	mkdir -p "$work/rpm/SOURCES"
 	cp "$tarball" "$work/rpm/SOURCES/"
-	args=(--define "_topdir $work/rpm")
-	# Debian's rpm has no package database to satisfy BuildRequires from, and
-	# no find-debuginfo
+	args=(--define "_topdir $work/rpm"
+		--define "packager vxlan-pipeline developers <team@vxlan-pipeline.example.org>")
+	# Debian's rpm has no package database to satisfy BuildRequires from, no
+	# find-debuginfo, no systemd-rpm-macros, and a brp-compress that needs bash
 	if [ -f /etc/debian_version ]; then
-		args+=(--nodeps --define "debug_package %{nil}")
+		args+=(--load "$src/rpm/macros.debian" --nodeps --define "debug_package %{nil}"
+			--define "__os_install_post bash /usr/lib/rpm/brp-compress %{_prefix}; /usr/lib/rpm/brp-strip %{__strip}")
 	fi
 	rpmbuild -bb "${args[@]}" "$src/rpm/vxlan-pipeline.spec" >"$work/rpm.log" 2>&1 ||
 		{ tail -n 30 "$work/rpm.log" >&2; echo "rpmbuild failed" >&2; exit 1; }

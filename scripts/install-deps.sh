@@ -21,15 +21,25 @@ case "${1:-}" in
 *) usage >&2; exit 64 ;;
 esac
 
-# build: compilers, autotools, the libraries the binaries link
-# test:  libpcap for the capture tests, iproute2/procps/ethtool for the test
-#        namespaces, tshark to decode the generator's frames independently
+# build:    compilers, autotools, the libraries the binaries link
+# test:     libpcap for the capture tests, iproute2/procps/ethtool/curl for the
+#           test namespaces, tshark to decode the generator's frames
+#           independently, nftables for the kernel's side of make bench,
+#           groff for the man page test, shellcheck, python3-yaml and
+#           cloud-init for the deployment test
+# packages: debhelper, lintian, devscripts (hardening-check), rpm and rpmlint
+#           to build and check them; debootstrap and systemd-container for the
+#           booted-systemd system test
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
-	libpcap-dev iproute2 procps ethtool tshark"
+	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
+	shellcheck python3-yaml cloud-init
+	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
-	libcap-devel libpcap-devel iproute procps-ng ethtool bpftool wireshark-cli"
+	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
+	groff-base ShellCheck python3-pyyaml cloud-init
+	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container"
 
 deb_missing() {
 	for p in $DEB_PKGS; do
@@ -60,6 +70,18 @@ install_deb() {
 	esac
 	# shellcheck disable=SC2086 # a list of package names
 	apt-get install -y -q --no-install-recommends $missing
+	never_boot_cloud_init
+}
+
+# cloud-init is here for its schema check only: it must never configure this
+# machine at boot.
+never_boot_cloud_init() {
+	[ -d /etc/cloud ] || return 0
+	touch /etc/cloud/cloud-init.disabled
+	if command -v systemctl >/dev/null 2>&1; then
+		systemctl disable cloud-init-local.service cloud-init.service cloud-config.service \
+			cloud-final.service cloud-init-hotplugd.socket >/dev/null 2>&1 || true
+	fi
 }
 
 install_rpm() {
@@ -74,6 +96,7 @@ install_rpm() {
 	# shellcheck disable=SC2086 # a list of package names
 	dnf install -y $missing ||
 		dnf install -y --enablerepo='*crb*' --enablerepo='*powertools*' $missing
+	never_boot_cloud_init
 }
 
 if [ "$(id -u)" != 0 ] && [ "$check_only" = 0 ]; then

@@ -42,7 +42,10 @@ NETNS_TESTS = \
 	tests/netns/test_trafficgen.sh
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool
-TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS)
+# the packages, linted, and installed in a booted systemd container: slow
+# (each builds them)
+SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh
+TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS) $(SYSTEM_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 
 tests_unit_test_addr_LDADD = $(TEST_LIBS)
@@ -69,7 +72,8 @@ tests/bpf/rejected.bpf.o: $(top_srcdir)/tests/bpf/rejected.bpf.c
 	$(BPF_COMPILE) $(top_srcdir)/tests/bpf/rejected.bpf.c -o $@
 CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
-EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh
+EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh \
+	$(SYSTEM_TESTS) tests/system/mkroot.sh
 
 # the drop-and-count sink for the netns tests and benchmarks
 check_PROGRAMS += tests/bench/xdpsink

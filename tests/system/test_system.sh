@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The package as a user meets it: a Debian 12 root (debootstrap, cached) booted
+# with systemd-nspawn, systemd as PID 1, in the testbed's middle namespace, so
+# the generator and the collector are on either side of it. apt installs the
+# freshly built .deb; then systemctl start, traffic NATed and forwarded, a
+# reload under traffic that loses nothing, a broken nat.conf that the reload
+# refuses, the stats in the journal, stop detaching, and apt purge.
+set -u
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${VXP_BUILD_DIR:-$SRC/build}
+TB_BUILD=$BUILD
+# shellcheck source=tests/netns/lib.sh
+. "$SRC/tests/netns/lib.sh"
+TG=$BUILD/src/vxlan-trafficgen
+CACHE=${VXP_SYSTEM_CACHE:-/var/cache/vxlan-pipeline-tests}
+
+require_root "the booted-systemd system test"
+for tool in debootstrap systemd-nspawn dpkg-buildpackage; do
+	command -v $tool >/dev/null ||
+		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
+done
+
+# the package, built from make dist as Debian builds it
+if ! "$SRC/scripts/build-packages.sh" deb "$TB_DIR/pkgs" >"$TB_DIR/build.log" 2>&1; then
+	echo "Bail out! building the .deb failed: $(tail -n 5 "$TB_DIR/build.log")"
+	exit 1
+fi
+DEB=$(ls "$TB_DIR"/pkgs/vxlan-pipeline_*.deb)
+
+# the root, once; then the package's dependencies in it (from the mirror, with
+# this machine's network, before it boots without one)
+if ! "$SRC/tests/system/mkroot.sh" "$CACHE/bookworm" >"$TB_DIR/mkroot.log" 2>&1; then
+	echo "Bail out! debootstrap failed: $(tail -n 5 "$TB_DIR/mkroot.log")"
+	exit 1
+fi
+deps=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/[(|].*//; s/ //g' | grep -v '^$' | tr '\n' ' ')
+missing=$(cd "$CACHE/bookworm" && for d in $deps; do
+	chroot . dpkg-query -W -f '${Status}\n' "$d" 2>/dev/null | grep -q '^install ok installed' ||
+		echo "$d"
+done)
+if [ -n "$missing" ]; then
+	# shellcheck disable=SC2086 # a list of package names
+	systemd-nspawn -q -D "$CACHE/bookworm" --pipe sh -c \
+		"apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing" \
+		>"$TB_DIR/deps.log" 2>&1 ||
+		{ echo "Bail out! installing $missing in the root failed: $(tail -n 5 "$TB_DIR/deps.log")"; exit 1; }
+fi
+
+require_topology
+ROOT=$TB_DIR/root
+cp -a --reflink=auto "$CACHE/bookworm" "$ROOT"
+cp "$DEB" "$ROOT/root/"
+
+# boot, in the testbed's dut namespace; BPF and XDP need these capabilities
+systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive \
+	--network-namespace-path="/run/netns/$TB_DUT" \
+	--capability=CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN \
+	--system-call-filter=bpf >"$TB_DIR/nspawn.log" 2>&1 &
+NSPAWN=$!
+tb_track $NSPAWN
+# the container's PID 1: the descendant of nspawn that runs systemd
+leader() {
+	local p c
+	for p in $(pgrep -P "$NSPAWN") $(pgrep -P "$(pgrep -P "$NSPAWN" | head -n 1)" 2>/dev/null); do
+		c=$(cat "/proc/$p/comm" 2>/dev/null)
+		[ "$c" = systemd ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+for _ in $(seq 100); do LEADER=$(leader) && break; sleep 0.2; done
+ct() { nsenter -t "$LEADER" -m -u -i -n -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+state=$(ct timeout 60 systemctl is-system-running --wait 2>/dev/null)
+[ "$state" = running ] || [ "$state" = degraded ]
+ok $? "the container boots: systemd says '$state'"
+[ "$state" = degraded ] && diag "$(ct systemctl --failed --no-legend 2>&1)"
+
+test_install() {
+	ct env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/root/$(basename "$DEB")" \
+		>"$TB_DIR/apt.log" 2>&1
+	ok $? "apt-get install ./$(basename "$DEB")"
+	ct getent passwd vxlan-pipeline >/dev/null && ct systemctl is-enabled -q vxlan-pipeline
+	ok $? "the vxlan-pipeline user exists and the unit is enabled"
+	[ -f "$ROOT/etc/vxlan-pipeline/pipeline.conf" ] && [ -f "$ROOT/usr/share/man/man8/vxlan-pipelined.8.gz" ]
+	ok $? "configuration and man pages in place"
+	# the shipped configuration names ens5/ens6, which this container lacks:
+	# the start after install failed, and said why
+	ct journalctl -u vxlan-pipeline --no-pager >"$TB_DIR/journal0.txt"
+	grep -q "ens5" "$TB_DIR/journal0.txt"
+	ok $? "the start on install, without ens5, says why in the journal"
+}
+
+conf() { # conf NAT_PORT: the container's configuration for the testbed
+	cat >"$ROOT/etc/vxlan-pipeline/pipeline.conf" <<-EOF
+		ingress = "d-in0";
+		egress = "d-out0";
+		xdp_mode = "native";
+		vni = [ 42 ];
+		stats_interval = 1;
+		metrics_listen = "10.100.0.1:9464";
+	EOF
+	cat >"$ROOT/etc/vxlan-pipeline/nat.conf" <<-EOF
+		nat = ( { proto = "udp"; dst_port = 5000; to = "10.200.0.2:$1"; } );
+	EOF
+}
+
+receive() { # receive PORT COUNT SECONDS: the collector, in the background
+	ip netns exec "$TB_SINK" "$TG" --receive "10.200.0.2:$1" --count "$2" --duration "$3" \
+		--idle 3 --json -q >"$TB_DIR/recv-$1.json" &
+	tb_track $!
+	RECV=$!
+}
+received() { sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv-$1.json"; }
+
+test_start_and_forward() {
+	conf 6000
+	ct systemctl restart vxlan-pipeline
+	ok $? "systemctl restart with the testbed's interfaces"
+	[ "$(ct systemctl is-active vxlan-pipeline)" = active ]
+	ok $? "the unit is active"
+	receive 6000 1000 10
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 1000 -q >/dev/null
+	wait "$RECV"
+	[ "$(received 6000)" = 1000 ]
+	ok $? "1000 packets NATed to 10.200.0.2:6000 and received ($(received 6000))"
+	ct vxlan-pipeline status >"$TB_DIR/status.txt"
+	ok $? "vxlan-pipeline status in the container: $(head -n 1 "$TB_DIR/status.txt")"
+	ct sh -c 'grep -qE "^Uid:[[:space:]]+$(id -u vxlan-pipeline)[[:space:]]" /proc/$(systemctl show -P MainPID vxlan-pipeline)/status'
+	ok $? "the daemon runs as the vxlan-pipeline user"
+	ct sh -c 'grep -qE "^CapEff:[[:space:]]+0+$" /proc/$(systemctl show -P MainPID vxlan-pipeline)/status'
+	ok $? "... with no capability left once attached"
+}
+
+test_reload_under_traffic() {
+	receive 6000 20000 12
+	local r0=$RECV
+	receive 6001 20000 12
+	local r1=$RECV
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 20000 --json -q \
+		>"$TB_DIR/send.json" &
+	local send=$!
+	tb_track $send
+	sleep 2
+	conf 6001
+	ct systemctl reload vxlan-pipeline
+	ok $? "systemctl reload while 5000 pps flow"
+	wait "$send"
+	wait "$r0" "$r1"
+	local a b
+	a=$(received 6000)
+	b=$(received 6001)
+	[ $((a + b)) = 20000 ] && [ "$b" -gt 0 ] && [ "$a" -gt 0 ]
+	ok $? "20000 sent: $a before the reload, $b after, $((20000 - a - b)) lost"
+}
+
+test_broken_reload() {
+	cp "$ROOT/etc/vxlan-pipeline/nat.conf" "$TB_DIR/nat.good"
+	echo 'nat = ( { proto = "udp"; dst_port = 5000; to = "10.200.0.2:99999"; } );' \
+		>"$ROOT/etc/vxlan-pipeline/nat.conf"
+	ct systemctl reload vxlan-pipeline 2>"$TB_DIR/reload.err"
+	[ $? != 0 ]
+	ok $? "a broken nat.conf: systemctl reload fails"
+	ct journalctl -u vxlan-pipeline --no-pager -n 20 >"$TB_DIR/journal1.txt"
+	grep -q "nat.conf:1" "$TB_DIR/journal1.txt"
+	ok $? "the journal names the file and line"
+	diag "$(grep 'nat.conf:1' "$TB_DIR/journal1.txt" | head -n 2)"
+	[ "$(ct systemctl is-active vxlan-pipeline)" = active ]
+	ok $? "the daemon keeps running"
+	receive 6001 500 10
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 500 -q >/dev/null
+	wait "$RECV"
+	[ "$(received 6001)" = 500 ]
+	ok $? "and the old rules stay in force (500 to port 6001)"
+	cp "$TB_DIR/nat.good" "$ROOT/etc/vxlan-pipeline/nat.conf"
+}
+
+test_journal() {
+	ct journalctl -u vxlan-pipeline -o json --no-pager >"$TB_DIR/journal.json"
+	grep -q '"MESSAGE_ID":"8d3c9b6f4e8a4f519c7d9e4f6a8b0c23"' "$TB_DIR/journal.json" &&
+		grep '"MESSAGE_ID":"8d3c9b6f4e8a4f519c7d9e4f6a8b0c23"' "$TB_DIR/journal.json" |
+		grep -q '"VXP_PPS_FORWARDED"'
+	ok $? "journalctl -o json: stats records with their MESSAGE_ID and rate fields"
+	grep -q '"MESSAGE_ID":"7c2b8a5e3d9f4e408b6c8d3e5f7a9b12"' "$TB_DIR/journal.json"
+	ok $? "... and reload records"
+}
+
+test_stop() {
+	ct systemctl stop vxlan-pipeline
+	ok $? "systemctl stop"
+	! tb_dut ip -d link show d-in0 | grep -q 'prog/xdp'
+	ok $? "no XDP program left on d-in0"
+}
+
+test_purge() {
+	ct env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q vxlan-pipeline >"$TB_DIR/purge.log" 2>&1
+	ok $? "apt-get purge vxlan-pipeline"
+	local left
+	left=$(cd "$ROOT" && ls -d etc/vxlan-pipeline run/vxlan-pipeline usr/sbin/vxlan-pipeline* \
+		lib/systemd/system/vxlan-pipeline.service \
+		etc/systemd/system/multi-user.target.wants/vxlan-pipeline.service \
+		usr/share/man/man8/vxlan-pipeline* var/lib/dpkg/info/vxlan-pipeline.* 2>/dev/null)
+	[ -z "$left" ]
+	ok $? "nothing left behind${left:+: $left}"
+}
+
+test_install
+test_start_and_forward
+test_reload_under_traffic
+test_broken_reload
+test_journal
+test_stop
+test_purge
+ct systemctl poweroff >/dev/null 2>&1
+for _ in $(seq 50); do kill -0 "$NSPAWN" 2>/dev/null || break; sleep 0.2; done
+tap_done
