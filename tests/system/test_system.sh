@@ -37,11 +37,11 @@ fi
 deps=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/[(|].*//; s/ //g' | grep -v '^$' | tr '\n' ' ')
 missing=$(cd "$CACHE/bookworm" && for d in $deps; do
 	chroot . dpkg-query -W -f '${Status}\n' "$d" 2>/dev/null | grep -q '^install ok installed' ||
-		echo "$d"
+		printf '%s ' "$d"
 done)
 if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086 # a list of package names
-	systemd-nspawn -q -D "$CACHE/bookworm" --pipe sh -c \
+	systemd-nspawn -q -D "$CACHE/bookworm" --register=no --keep-unit --pipe sh -c \
 		"apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing" \
 		>"$TB_DIR/deps.log" 2>&1 ||
 		{ echo "Bail out! installing $missing in the root failed: $(tail -n 5 "$TB_DIR/deps.log")"; exit 1; }
