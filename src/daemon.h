@@ -32,6 +32,7 @@ struct daemon_rates {
 	double forwarded; /* redirected by the program */
 	double kernel;	  /* handed to the kernel */
 	double dropped;
+	double unmatched; /* of dropped: no NAT rule, with unmatched = "drop" */
 	double filtered; /* VNI or flag not accepted */
 	double nat_hit_pct;
 };

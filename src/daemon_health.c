@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Is the data path working? For /healthz and the status: the program still
  * attached, the egress interface there and running, and the last interval's
- * decapsulated packets not all dropped. And the one repair the daemon can do
+ * decapsulated packets not all dropped (but for what unmatched = "drop"
+ * drops by design). And the one repair the daemon can do
  * without privileges: an egress interface that came back under a new index
  * goes back into the transmit ports. */
 #include "config.h"
@@ -40,7 +41,10 @@ bool daemon_health(struct daemon *d, char *reason, size_t size)
 		snprintf(reason, size, "the egress interface '%s' is down", d->out.name);
 		return false;
 	}
-	if (d->rates.decap > 0 && d->rates.forwarded + d->rates.kernel == 0) {
+	/* what unmatched = "drop" drops is policy, not failure: a mirror session
+	 * that sends only other ports for a while leaves the host healthy */
+	if (d->rates.decap > 0 && d->rates.forwarded + d->rates.kernel == 0 &&
+	    d->rates.dropped > d->rates.unmatched) {
 		snprintf(reason, size,
 			 "in the last %u s every decapsulated packet was dropped "
 			 "(%.0f pps): see the drop reasons in /metrics",

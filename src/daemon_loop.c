@@ -57,6 +57,8 @@ static void rates_update(struct daemon *d, const struct vxp_stats *now, double s
 		rate(o[VXP_OUTCOME_REDIRECT].packets, p[VXP_OUTCOME_REDIRECT].packets, secs);
 	d->rates.kernel = rate(o[VXP_OUTCOME_KERNEL].packets, p[VXP_OUTCOME_KERNEL].packets, secs);
 	d->rates.dropped = rate(o[VXP_OUTCOME_DROP].packets, p[VXP_OUTCOME_DROP].packets, secs);
+	d->rates.unmatched = rate(now->reason[VXP_REASON_NAT_UNMATCHED].packets,
+				  d->prev.reason[VXP_REASON_NAT_UNMATCHED].packets, secs);
 	d->rates.decap = d->rates.forwarded + d->rates.kernel + d->rates.dropped;
 	d->rates.vxlan = d->rates.decap + d->rates.filtered;
 	d->rates.nat_hit_pct = d->rates.decap > 0

@@ -92,6 +92,42 @@ test_healthz() {
 	ok $? "the daemon logs that it redirects to the new interface"
 }
 
+# Every decapsulated packet dropped for a failure (a blackhole route to the
+# collector) is unhealthy; dropped by unmatched = "drop", by design, is not.
+test_healthz_drops() {
+	local code
+	tb_dut ip route add blackhole 10.200.0.2/32
+	health_during_traffic
+	[ "$code" = 503 ] && grep -q "every decapsulated packet was dropped" "$TB_DIR/health.txt"
+	ok $? "/healthz: 503 when a blackhole route drops everything"
+	diag "$(cat "$TB_DIR/health.txt")"
+	tb_dut ip route del blackhole 10.200.0.2/32
+	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" 'target_pps = 2000; unmatched = "drop";'
+	kill -HUP "$TB_DAEMON_PID"
+	tb_notify_wait '^READY=1$' 2
+	health_during_traffic --inner-dst 10.2.0.1:7777
+	[ "$code" = 200 ] && grep -q "0 pps forwarded" "$TB_DIR/health.txt" &&
+		[ "$(cli stats --json | sed -n 's/.*"nat_unmatched": {"result": "drop", "packets": \([0-9]*\).*/\1/p')" -ge 2000 ]
+	ok $? "/healthz: 200 when unmatched = \"drop\" drops everything, by design"
+	diag "$(cat "$TB_DIR/health.txt")"
+	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 2000;"
+	kill -HUP "$TB_DAEMON_PID"
+	tb_notify_wait '^READY=1$' 3
+}
+
+# health_during_traffic [GENERATOR ARGS]: /healthz into health.txt and $code,
+# asked after 2.5 s of 1000 pps (two stats intervals), while they still flow
+health_during_traffic() {
+	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 3.5 -q "$@" \
+		>/dev/null &
+	local send=$!
+	tb_track $send
+	sleep 2.5
+	tb_src curl -s http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
+	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	wait "$send"
+}
+
 test_cli() {
 	cli status >"$TB_DIR/status.txt"
 	ok $? "vxlan-pipeline status: exit 0 for a healthy daemon"
@@ -181,6 +217,7 @@ test_hostile_clients() {
 
 test_metrics_match_traffic
 test_healthz
+test_healthz_drops
 test_cli
 test_cli_unprivileged
 test_hostile_clients
