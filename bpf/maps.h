@@ -25,7 +25,9 @@ struct {
 	__type(value, __u64);
 } vxp_vni SEC(".maps");
 
-/* Two NAT tables, filled one at a time and installed whole in vxp_nat[0]. */
+/* Two NAT tables, filled one at a time and installed whole in vxp_nat[0].
+ * User space fills the slot: a daemon that takes the maps over from its
+ * predecessor must find the table in force there, not one libbpf put. */
 struct vxp_nat_table {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VXP_NAT_ENTRIES_MAX);
@@ -38,9 +40,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__array(values, struct vxp_nat_table);
-} vxp_nat SEC(".maps") = {
-	.values = { [0] = &vxp_nat_a },
-};
+} vxp_nat SEC(".maps");
 
 /* Common (not per-CPU) LRU: the fragments of one datagram may arrive on
  * different queues, since their outer source ports need not agree. */

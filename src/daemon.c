@@ -10,6 +10,7 @@
 
 #include "attach.h"
 #include "daemon.h"
+#include "fdstore.h"
 #include "feature_stream.h"
 #include "http.h"
 #include "log.h"
@@ -108,14 +109,23 @@ static bool egress_needs_program(const struct daemon *d)
 	       (!strcmp(d->out.driver, "ena") || !strcmp(d->out.driver, "veth"));
 }
 
-static int attach_all(struct daemon *d)
+/* The previous daemon's links first (one atomic program swap each), else new
+ * ones. */
+static int attach_all(struct daemon *d, struct fdstore *s)
 {
-	d->link_in = attach_one(d, datapath_pipeline_fd(d->dp), &d->in, "ingress", &d->mode_in);
+	int prog = datapath_pipeline_fd(d->dp);
+
+	d->link_in = daemon_take_link(d, s, FDSTORE_LINK_IN, prog, &d->in, "ingress", &d->mode_in);
+	if (d->link_in < 0)
+		d->link_in = attach_one(d, prog, &d->in, "ingress", &d->mode_in);
 	if (d->link_in < 0)
 		return d->link_in;
 	if (!egress_needs_program(d))
 		return 0;
-	d->link_out = attach_one(d, datapath_egress_fd(d->dp), &d->out, "egress", &d->mode_out);
+	prog = datapath_egress_fd(d->dp);
+	d->link_out = daemon_take_link(d, s, FDSTORE_LINK_OUT, prog, &d->out, "egress", &d->mode_out);
+	if (d->link_out < 0)
+		d->link_out = attach_one(d, prog, &d->out, "egress", &d->mode_out);
 	if (d->link_out < 0)
 		return d->link_out;
 	if (!strcmp(d->out.driver, "veth"))
@@ -157,7 +167,8 @@ static int drop_privileges(struct daemon *d)
 
 int daemon_start(struct daemon *d)
 {
-	struct datapath_opts dopts = { .vxlan_port = d->cfg.vxlan_port };
+	struct fdstore store = { 0 };
+	struct datapath_opts dopts = { .vxlan_port = d->cfg.vxlan_port, .store = &store };
 	int err;
 
 	d->link_in = d->link_out = -1;
@@ -172,11 +183,20 @@ int daemon_start(struct daemon *d)
 		d->out = d->in;
 	if (err)
 		return err;
+	err = fdstore_take(&store);
+	if (err > 0)
+		log_info("the service manager handed back %u fds from the previous daemon",
+			 store.n);
+	else if (err < 0)
+		log_notice("Failed to take the fds the service manager handed back: %s; starting "
+			   "afresh",
+			   strerror(-err));
 	d->dp = datapath_open(&dopts);
 	if (!d->dp) {
 		err = -errno;
 		log_err("Failed to load the BPF programs: %s", strerror(-err));
 		log_verifier_tail();
+		fdstore_close(&store);
 		return err;
 	}
 	err = daemon_apply(d, &d->cfg);
@@ -184,7 +204,8 @@ int daemon_start(struct daemon *d)
 		log_err("Failed to add '%s' to the transmit ports: %s", d->out.name,
 			strerror(-err));
 	if (!err)
-		err = attach_all(d);
+		err = attach_all(d, &store);
+	fdstore_close(&store); /* links not taken over detach here */
 	if (!err) {
 		d->http = http_open(d, d->cfg.metrics_listen, d->cfg.control_socket);
 		err = d->http ? 0 : -errno;
@@ -199,6 +220,8 @@ int daemon_start(struct daemon *d)
 	}
 	if (!err)
 		err = drop_privileges(d);
+	if (!err)
+		daemon_store(d); /* only a daemon that started whole hands on its links */
 	return err;
 }
 
@@ -207,13 +230,17 @@ void daemon_shutdown(struct daemon *d)
 	const char *fields[] = { "MESSAGE_ID=" MESSAGE_ID_DETACH, NULL };
 	bool in = d->link_in >= 0, out = d->link_out >= 0;
 
-	/* closing the last reference to a bpf_link detaches its program */
+	/* closing the last reference to a bpf_link detaches its program; with
+	 * copies in systemd's fd store, systemd holds the last one */
 	if (out)
 		close(d->link_out);
 	if (in)
 		close(d->link_in);
 	d->link_in = d->link_out = -1;
-	if (in)
+	if (in && d->stored)
+		log_info("closed the XDP links; the copies in the service manager's fd store, if "
+			 "it kept them, hold the programs attached until systemctl stop");
+	else if (in)
 		log_fields(LOG_INFO, fields, "detached from '%s'%s%s%s", d->in.name,
 			   out ? " and '" : "", out ? d->out.name : "", out ? "'" : "");
 	http_close(d->http);

@@ -43,6 +43,7 @@ struct daemon {
 	struct datapath *dp;
 	struct netdev_info in, out;
 	int link_in, link_out; /* -1: not attached */
+	bool stored;	       /* links and maps in systemd's fd store */
 	enum xdp_mode mode_in, mode_out;
 	enum privs_need privs;
 	struct http *http;
@@ -84,5 +85,13 @@ bool daemon_health(struct daemon *d, char *reason, size_t size);
 /* Puts an egress interface that came back under a new index back into the
  * transmit ports. */
 void daemon_check_egress(struct daemon *d);
+
+struct fdstore;
+/* The link the previous daemon stored under name, carrying prog_fd now; -1
+ * when there is none or it cannot be taken over (then it is closed). */
+int daemon_take_link(struct daemon *d, struct fdstore *s, const char *name, int prog_fd,
+		     const struct netdev_info *nd, const char *role, enum xdp_mode *ret_mode);
+/* Leaves the links and maps in systemd's fd store for the next daemon. */
+void daemon_store(struct daemon *d);
 
 #endif /* VXP_DAEMON_H */

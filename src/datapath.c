@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath.h"
+#include "fdstore.h"
+#include "log.h"
 #include "vxlan_pipeline.skel.h"
 
 struct datapath {
@@ -17,6 +20,108 @@ struct datapath {
 	uint32_t *vnis; /* the bits set in vxp_vni now */
 	size_t n_vnis;
 };
+
+/* What a map from the previous daemon carries that a fresh one would not. */
+static const char *map_loss(const char *name)
+{
+	static const struct {
+		const char *name, *loss;
+	} losses[] = {
+		{ "vxp_stats", "the counters start again from zero" },
+		{ "vxp_frag", "fragments in flight lose their first fragment's NAT decision" },
+		{ "vxp_features", "feature records not yet read are lost" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(losses) / sizeof(losses[0]); i++)
+		if (!strcmp(name, losses[i].name))
+			return losses[i].loss;
+	return "it is rebuilt from the configuration";
+}
+
+static void store_name(const struct bpf_map *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "map%u-%s", VXP_ABI_VERSION, bpf_map__name(m));
+}
+
+static bool map_fits(const struct bpf_map *m, int fd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return false;
+	return info.type == bpf_map__type(m) && info.key_size == bpf_map__key_size(m) &&
+	       info.value_size == bpf_map__value_size(m) &&
+	       info.max_entries == bpf_map__max_entries(m) &&
+	       info.map_flags == bpf_map__map_flags(m);
+}
+
+static bool is_nat(const struct bpf_map *m)
+{
+	return !strncmp(bpf_map__name(m), "vxp_nat", 7);
+}
+
+/* The previous daemon's maps, where they fit: its counters, fragment state
+ * and the NAT table in force carry over. The NAT maps go together or not at
+ * all: the outer map names one of the two tables. */
+static int reuse_maps(struct datapath *dp, struct fdstore *store)
+{
+	struct bpf_map *m;
+	char name[FDSTORE_NAME_MAX];
+	int fds[16], n = 0, i = 0, found = 0, reused = 0, err = 0;
+	bool nat = true;
+
+	bpf_object__for_each_map(m, dp->skel->obj) {
+		if (bpf_map__is_internal(m) || n == (int)(sizeof(fds) / sizeof(fds[0])))
+			continue;
+		store_name(m, name, sizeof(name));
+		fds[n] = fdstore_get(store, name);
+		found += fds[n] >= 0;
+		if (is_nat(m) && !map_fits(m, fds[n]))
+			nat = false;
+		n++;
+	}
+	bpf_object__for_each_map(m, dp->skel->obj) {
+		if (bpf_map__is_internal(m) || i == n)
+			continue;
+		if (fds[i] >= 0 && map_fits(m, fds[i]) && (nat || !is_nat(m))) {
+			if (!err && bpf_map__reuse_fd(m, fds[i]))
+				err = -errno;
+			reused += !err;
+		} else if (found) {
+			log_notice("the previous daemon's map '%s' %s: a new one replaces it, and %s",
+				   bpf_map__name(m),
+				   fds[i] < 0 ? "is not in the store"
+				   : map_fits(m, fds[i])
+					   ? "goes with NAT maps that do not fit"
+					   : "does not fit this program",
+				   map_loss(bpf_map__name(m)));
+		}
+		if (fds[i] >= 0)
+			close(fds[i]); /* reuse_fd took a copy */
+		i++;
+	}
+	return err ? err : reused;
+}
+
+int datapath_store(const struct datapath *dp)
+{
+	struct bpf_map *m;
+	char name[FDSTORE_NAME_MAX];
+	int n = 0, err;
+
+	bpf_object__for_each_map(m, dp->skel->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		store_name(m, name, sizeof(name));
+		err = fdstore_put(bpf_map__fd(m), name);
+		if (err)
+			return err;
+		n++;
+	}
+	return n;
+}
 
 struct datapath *datapath_open(const struct datapath_opts *opts)
 {
@@ -33,6 +138,15 @@ struct datapath *datapath_open(const struct datapath_opts *opts)
 	}
 	dp->skel->rodata->vxlan_port =
 		opts && opts->vxlan_port ? opts->vxlan_port : VXP_VXLAN_PORT_DEFAULT;
+	if (opts && opts->store && opts->store->n) {
+		err = reuse_maps(dp, opts->store);
+		if (err < 0)
+			goto err_destroy;
+		if (err)
+			log_info("took %d maps over from the previous daemon: its counters, "
+				 "fragment state and NAT table carry over",
+				 err);
+	}
 	err = vxp_bpf__load(dp->skel);
 	if (err)
 		goto err_destroy;

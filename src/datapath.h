@@ -9,8 +9,13 @@
 #include <stdint.h>
 #include "vxlan_pipeline.h"
 
+struct fdstore;
+
 struct datapath_opts {
 	uint16_t vxlan_port; /* 0: VXP_VXLAN_PORT_DEFAULT */
+	/* maps a previous daemon left in systemd's fd store, reused where their
+	 * layout fits; NULL for none */
+	struct fdstore *store;
 };
 
 struct datapath;
@@ -19,6 +24,9 @@ struct datapath;
  * CAP_NET_ADMIN or root). NULL with errno on failure; libbpf has logged why. */
 struct datapath *datapath_open(const struct datapath_opts *opts);
 void datapath_close(struct datapath *dp);
+/* Puts every map in systemd's fd store for the next daemon. Returns how many
+ * went in, or -errno. */
+int datapath_store(const struct datapath *dp);
 
 int datapath_pipeline_fd(const struct datapath *dp);
 int datapath_egress_fd(const struct datapath *dp);

@@ -7,7 +7,8 @@ src_libvxp_a_SOURCES = \
 	src/conf.c src/conf.h src/conf_parse.c src/conf_parse.h \
 	src/conf_rules.c src/conf_check.c \
 	src/daemon.c src/daemon.h src/daemon_cli.c src/daemon_cli.h \
-	src/daemon_health.c src/daemon_loop.c src/daemon_reload.c \
+	src/daemon_health.c src/daemon_loop.c src/daemon_reload.c src/daemon_takeover.c \
+	src/fdstore.c src/fdstore.h \
 	src/feature_stream.c src/feature_stream.h \
 	src/http.c src/http.h src/httpc.c src/httpc.h src/json.c src/json.h \
 	src/pages.c src/pages.h \

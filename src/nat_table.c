@@ -149,7 +149,7 @@ int nat_table_active(int outer_fd, const int tables[2])
 	int i, err;
 
 	if (bpf_map_lookup_elem(outer_fd, &zero, &id))
-		return -errno;
+		return errno == ENOENT ? 1 : -errno; /* none yet: the first goes in 0 */
 	for (i = 0; i < 2; i++) {
 		err = map_id(tables[i], &table_id);
 		if (err)

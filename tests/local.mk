@@ -39,14 +39,17 @@ NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
 	tests/netns/test_features.sh \
 	tests/netns/test_operator.sh \
+	tests/netns/test_restart.sh \
 	tests/netns/test_trafficgen.sh
 
-check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool
+check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/svcman
 # the packages, linted, and installed in a booted systemd container: slow
 # (each builds them)
 SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS) $(SYSTEM_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
+tests_netns_svcman_SOURCES = tests/netns/svcman.c
+tests_netns_svcman_LDADD = $(LIBBPF_LIBS)
 
 tests_unit_test_addr_LDADD = $(TEST_LIBS)
 tests_unit_test_conf_LDADD = $(TEST_LIBS)

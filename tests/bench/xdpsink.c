@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* xdpsink IFACE SECONDS: attaches a drop-and-count XDP program (native) to
- * IFACE in the current network namespace for SECONDS (or until SIGTERM),
- * then prints {"packets": N, "bytes": N, "seconds": S} and detaches. */
+/* xdpsink IFACE SECONDS [UDP_PORT]: attaches a drop-and-count XDP program
+ * (native) to IFACE in the current network namespace for SECONDS (or until
+ * SIGTERM), then prints {"packets": N, "bytes": N, "seconds": S} and
+ * detaches. With UDP_PORT it counts only IPv4 UDP to that port. */
 #include "config.h"
 
 #include <errno.h>
@@ -64,11 +65,17 @@ int main(int argc, char **argv)
 	int ifindex, link;
 
 	if (argc < 3 || !(ifindex = (int)if_nametoindex(argv[1]))) {
-		fprintf(stderr, "usage: xdpsink IFACE SECONDS (an interface here)\n");
+		fprintf(stderr, "usage: xdpsink IFACE SECONDS [UDP_PORT] (an interface here)\n");
 		return 64;
 	}
 	limit = atof(argv[2]);
-	skel = xdpsink__open_and_load();
+	skel = xdpsink__open();
+	if (skel && argc > 3)
+		skel->rodata->udp_port = (__u16)atoi(argv[3]);
+	if (skel && xdpsink__load(skel)) {
+		xdpsink__destroy(skel);
+		skel = NULL;
+	}
 	if (!skel)
 		return fprintf(stderr, "xdpsink: loading: %s\n", strerror(errno)), 1;
 	link = bpf_link_create(bpf_program__fd(skel->progs.xdp_sink), ifindex, BPF_XDP, &opts);

@@ -177,6 +177,34 @@ test_broken_reload() {
 	cp "$TB_DIR/nat.good" "$ROOT/etc/vxlan-pipeline/nat.conf"
 }
 
+# systemctl restart under 500 kpps, counted by an XDP sink behind the egress:
+# the links and maps wait in systemd's fd store, the new daemon takes them
+# over, and nothing is lost.
+test_restart_under_traffic() {
+	ip netns exec "$TB_SINK" "$BUILD/tests/bench/xdpsink" k-eth0 30 6001 >"$TB_DIR/sink.json" &
+	local sink=$! send sent got
+	tb_track $sink
+	for _ in $(seq 50); do grep -q attached "$TB_DIR/sink.json" && break; sleep 0.1; done
+	ip netns exec "$TB_SRC" "$TG" --raw s-eth0 --dst 10.100.0.1 --vni 42 --rate 500000 \
+		--duration 4 --flows 8 --json -q >"$TB_DIR/send.json" &
+	send=$!
+	tb_track $send
+	sleep 1.5
+	ct systemctl restart vxlan-pipeline
+	ok $? "systemctl restart while 500 kpps flow"
+	wait "$send"
+	sleep 0.5
+	kill -TERM "$sink"
+	wait "$sink"
+	sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
+	got=$(sed -n 's/.*"packets": \([0-9]*\).*/\1/p' "$TB_DIR/sink.json")
+	[ -n "$sent" ] && [ "$sent" -gt 0 ] && [ "$got" = "$sent" ]
+	ok $? "restart under 500 kpps: $sent sent, $got at the collector, $((sent - got)) lost"
+	ct journalctl -u vxlan-pipeline --no-pager -n 40 >"$TB_DIR/journal2.txt"
+	grep -q "took over the XDP link on ingress interface 'd-in0'" "$TB_DIR/journal2.txt"
+	ok $? "the new daemon took the link over from systemd's fd store"
+}
+
 test_journal() {
 	ct journalctl -u vxlan-pipeline -o json --no-pager >"$TB_DIR/journal.json"
 	grep -q '"MESSAGE_ID":"8d3c9b6f4e8a4f519c7d9e4f6a8b0c23"' "$TB_DIR/journal.json" &&
@@ -210,6 +238,7 @@ test_install
 test_start_and_forward
 test_reload_under_traffic
 test_broken_reload
+test_restart_under_traffic
 test_journal
 test_stop
 test_purge

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Restart without a gap, on the testbed: svcman stands in for systemd (notify
+# socket, fd store, restarts). Under 500 kpps counted by an XDP sink behind
+# the egress: a restart loses nothing and the counters carry over; the same
+# restart without the store loses packets (so the count can see a gap);
+# kill -9 loses nothing either; stop detaches; a stored map whose layout does
+# not fit is replaced, and the daemon says what that costs.
+set -u
+BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+TG=$BUILD/src/vxlan-trafficgen
+SVCMAN=$BUILD/tests/netns/svcman
+SINK=$BUILD/tests/bench/xdpsink
+RATE=${VXP_RESTART_RATE:-500000}
+
+require_root "the restart test"
+require_topology
+tb_conf "10.200.0.2:6000"
+cli() { "$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" "$@"; }
+logged() { grep -cE "$1" "$TB_DIR/svc.log" 2>/dev/null; }
+wait_logged() { # REGEX COUNT: 10 s at most
+	for _ in $(seq 100); do [ "$(logged "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+start_service() { # [SVCMAN OPTIONS]
+	rm -f "$TB_DIR/svc.log"
+	ip netns exec "$TB_DUT" "$SVCMAN" "$@" "$TB_DIR/notify.sock" "$TB_DIR/svc.log" -- \
+		"$TB_DAEMON" --config-dir "$TB_DIR/conf" --foreground >"$TB_DIR/daemon.log" 2>&1 &
+	SVC=$!
+	tb_track $SVC
+	sleep 0.2
+	wait_logged '^READY=1$' 1
+}
+stop_service() {
+	kill -TERM "$SVC"
+	wait "$SVC"
+}
+
+# under_load ACTION: RATE pps for 4 s into the sink, ACTION 1.5 s in; sets
+# SENT and GOT
+under_load() {
+	ip netns exec "$TB_SINK" "$SINK" k-eth0 30 6000 >"$TB_DIR/sink.json" &
+	local sink=$! send
+	tb_track $sink
+	for _ in $(seq 50); do grep -q attached "$TB_DIR/sink.json" && break; sleep 0.1; done
+	ip netns exec "$TB_SRC" "$TG" --raw s-eth0 --dst 10.100.0.1 --vni 42 --rate "$RATE" \
+		--duration 4 --flows 8 --json -q >"$TB_DIR/send.json" &
+	send=$!
+	tb_track $send
+	sleep 1.5
+	"$@"
+	wait "$send"
+	sleep 0.5
+	kill -TERM "$sink"
+	wait "$sink"
+	SENT=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
+	GOT=$(sed -n 's/.*"packets": \([0-9]*\).*/\1/p' "$TB_DIR/sink.json")
+}
+restart() {
+	kill -USR1 "$SVC"
+	wait_logged '^READY=1$' 2
+}
+kill9() {
+	local pid
+	pid=$(sed -n 's/^SPAWN pid=\([0-9]*\).*/\1/p' "$TB_DIR/svc.log" | tail -n 1)
+	kill -KILL "$pid"
+	wait_logged '^SPAWN' 2 && wait_logged '^READY=1$' 2
+}
+
+test_restart() {
+	start_service
+	ok $? "the daemon starts under svcman"
+	[ "$(logged 'FDSTORE=1\|FDNAME=link-ingress$')" = 1 ] &&
+		[ "$(logged 'FDSTORE=1\|FDNAME=link-egress$')" = 1 ] &&
+		[ "$(logged 'FDSTORE=1\|FDNAME=map[0-9]+-vxp_')" -ge 7 ]
+	ok $? "it stores both links and $(logged 'FDSTORE=1\|FDNAME=map[0-9]+-vxp_') maps"
+	under_load restart
+	[ -n "$SENT" ] && [ "$SENT" -gt 0 ] && [ "$GOT" = "$SENT" ]
+	ok $? "a restart under $RATE pps: $SENT sent, $GOT at the sink, $((SENT - GOT)) lost"
+	grep -q "SPAWN pid=[0-9]* fds=1[0-9]" "$TB_DIR/svc.log" &&
+		grep -q "took over the XDP link on ingress interface 'd-in0'" "$TB_DIR/daemon.log" &&
+		grep -q "took over the XDP link on egress interface 'd-out0'" "$TB_DIR/daemon.log"
+	ok $? "the new daemon got the store back and took both links over"
+	diag "$(grep -E '^SPAWN|^EXIT' "$TB_DIR/svc.log")"
+	diag "$(grep -E 'took|store|fit|handed|error' "$TB_DIR/daemon.log" | head -n 12)"
+	local fwd
+	fwd=$(cli stats --json | sed -n 's/.*"forwarded": {"result": "redirect", "packets": \([0-9]*\).*/\1/p')
+	[ "$fwd" = "$SENT" ]
+	ok $? "the counters carried over: $fwd forwarded in all, by both daemons"
+	under_load kill9
+	[ "$GOT" = "$SENT" ]
+	ok $? "kill -9 and a restart: $SENT sent, $GOT at the sink, $((SENT - GOT)) lost"
+	stop_service
+	! tb_dut ip -d link show d-in0 | grep -q 'prog/xdp' &&
+		! tb_dut ip -d link show d-out0 | grep -q 'prog/xdp'
+	ok $? "stop empties the store: no XDP program left on either interface"
+}
+
+# The same restart with nothing kept: the sink must see the gap.
+test_without_store() {
+	start_service --no-store
+	under_load restart
+	[ "$GOT" -lt "$SENT" ]
+	ok $? "without the store the restart loses $((SENT - GOT)) of $SENT (the count sees a gap)"
+	stop_service
+}
+
+test_unfit_map() {
+	# a bpffs of its own: ip netns exec mounts a /sys without /sys/fs/bpf
+	local pin=$TB_DIR/bpffs/stats abi
+	mkdir -p "$TB_DIR/bpffs" && mount -t bpf bpf "$TB_DIR/bpffs"
+	abi=$(sed -n 's/^#define VXP_ABI_VERSION \([0-9]*\).*/\1/p' \
+		"${VXP_TOP_SRCDIR:-$BUILD/..}/bpf/vxlan_pipeline.h")
+	bpftool map create "$pin" type percpu_array key 4 value 8 entries 1 name vxp_stats
+	start_service --preload "map$abi-vxp_stats=$pin"
+	ok $? "a stored vxp_stats of another layout: the daemon still starts"
+	rm -f "$pin"
+	umount "$TB_DIR/bpffs"
+	grep -q "the previous daemon's map 'vxp_stats' does not fit this program: a new one replaces it, and the counters start again from zero" \
+		"$TB_DIR/daemon.log"
+	ok $? "and says what replacing it costs"
+	diag "$(grep -E 'previous|handed' "$TB_DIR/daemon.log")"
+	stop_service
+}
+
+test_restart
+test_without_store
+test_unfit_map
+tap_done
