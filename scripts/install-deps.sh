@@ -26,19 +26,19 @@ esac
 #           test namespaces, tshark to decode the generator's frames
 #           independently, nftables for the kernel's side of make bench,
 #           groff for the man page test, shellcheck, python3-yaml and
-#           cloud-init for the deployment test
+#           cloud-init for the deployment test, valgrind for the memcheck test
 # packages: debhelper, lintian, devscripts (hardening-check), rpm and rpmlint
 #           to build and check them; debootstrap and systemd-container for the
 #           booted-systemd system test
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
 	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
-	shellcheck python3-yaml cloud-init
+	shellcheck python3-yaml cloud-init valgrind
 	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
-	groff-base ShellCheck python3-pyyaml cloud-init
+	groff-base ShellCheck python3-pyyaml cloud-init valgrind
 	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container"
 
 deb_missing() {

@@ -38,6 +38,7 @@ SCRIPT_TESTS = \
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
 	tests/netns/test_features.sh \
+	tests/netns/test_memcheck.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_restart.sh \
 	tests/netns/test_trafficgen.sh
@@ -75,7 +76,7 @@ tests/bpf/rejected.bpf.o: $(top_srcdir)/tests/bpf/rejected.bpf.c
 	$(BPF_COMPILE) $(top_srcdir)/tests/bpf/rejected.bpf.c -o $@
 CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
-EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh \
+EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh tests/netns/memcheck.supp \
 	$(SYSTEM_TESTS) tests/system/mkroot.sh
 
 # the drop-and-count sink for the netns tests and benchmarks
