@@ -9,9 +9,12 @@
 #   kernel    the same job by the kernel: a vxlan device, nftables DNAT, IP
 #             forwarding, counted at the same sink
 # with CPU per forwarded packet (the whole machine, generator included), the
-# daemon's RSS, and the packets lost across 10 reloads under load. Last line:
-# a JSON object. Targets: pipeline >= 3x kernel, >= 60% of the ceiling,
-# RSS < 10 MB, 0 lost across reloads.
+# daemon's RSS, the packets lost across 10 reloads under load, and a soak
+# (BENCH_SOAK_SECONDS, default 180) under traffic with a reload every 2 s and
+# the CLI and /metrics asked every second, sampling the daemon's RSS and open
+# fds every 10 s. Last line: a JSON object. Targets: pipeline >= 3x kernel,
+# >= 60% of the ceiling, RSS < 10 MB, 0 lost across reloads, RSS growth under
+# 512 kB and no fd growth in the soak.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 TB_BUILD=$BUILD
@@ -22,6 +25,7 @@ SINK=$BUILD/tests/bench/xdpsink
 ROUNDS=${BENCH_ROUNDS:-5}
 SECONDS_EACH=${BENCH_SECONDS:-2}
 RELOAD_RATE=${BENCH_RELOAD_RATE:-100000}
+SOAK=${BENCH_SOAK_SECONDS:-180}
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 77; }
 command -v nft >/dev/null || { echo "bench: nft is missing (apt-get install nftables)" >&2; exit 1; }
@@ -129,6 +133,42 @@ sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
 received=$(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json")
 lost=$((sent - received))
 tb_daemon_stop
+
+# the soak: does anything grow?
+progress "soak: $SOAK s"
+TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000"
+tb_daemon_start --config-dir "$TB_DIR/conf" ||
+	{ echo "bench: the daemon did not start: $(cat "$TB_DIR/daemon.log")" >&2; exit 1; }
+ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 50000 --duration "$SOAK" \
+	--flows 8 -q >/dev/null &
+soak_send=$!
+samples=""
+fds=""
+start=$SECONDS
+next_reload=$((start + 2))
+next_sample=$((start + 10))
+while [ $SECONDS -lt $((start + SOAK)) ]; do
+	"$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status >/dev/null 2>&1
+	tb_src curl -s -m 2 -o /dev/null http://10.100.0.1:9464/metrics
+	if [ $SECONDS -ge $next_reload ]; then
+		kill -HUP "$TB_DAEMON_PID"
+		next_reload=$((next_reload + 2))
+	fi
+	if [ $SECONDS -ge $next_sample ]; then
+		samples+="$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status") "
+		fds+="$(ls "/proc/$TB_DAEMON_PID/fd" | wc -l) "
+		next_sample=$((next_sample + 10))
+		progress "soak: $((SECONDS - start))/$SOAK s, RSS ${samples% } kB"
+	fi
+	sleep 0.5
+done
+wait "$soak_send"
+soak_reloads=$(grep -c '^RELOADING=1' "$TB_DIR/notify.log")
+tb_daemon_stop
+first() { echo "$1" | awk '{ print $1 }'; }
+last() { echo "$1" | awk '{ print $NF }'; }
+rss_growth=$(( $(last "$samples") - $(first "$samples") ))
+fd_growth=$(( $(last "$fds") - $(first "$fds") ))
 progress ""
 [ -t 2 ] && printf '\r' >&2
 
@@ -149,10 +189,13 @@ printf 'pipeline / ceiling: %s (64 B); target >= 0.60\n' "$(ratio "$p64" "$ceili
 printf 'daemon RSS: %s kB; target < 10240\n' "$rss"
 printf 'reloads under %s pps: %s reloads, %s sent, %s received, %s lost; target 0\n' \
 	"$RELOAD_RATE" "$reloads" "$sent" "$received" "$lost"
+printf 'soak: %s s at 50 kpps, %s reloads; RSS every 10 s: %s kB (growth %s kB; target < 512); open fds: %s (growth %s; target 0)\n' \
+	"$SOAK" "$soak_reloads" "$samples" "$rss_growth" "$fds" "$fd_growth"
 met=$(awk -v a="$(ratio "$p64" "$k64")" -v b="$(ratio "$p64" "$ceiling")" -v r="$rss" -v l="$lost" \
-	'BEGIN { print (a >= 3 && b >= 0.6 && r < 10240 && l == 0) ? "true" : "false" }')
-printf '{"rounds": %s, "seconds": %s, "ceiling_pps": %s, "pipeline_64_pps": %s, "pipeline_1400_pps": %s, "kernel_64_pps": %s, "kernel_1400_pps": %s, "cpu_ns": {"ceiling": %s, "pipeline_64": %s, "pipeline_1400": %s, "kernel_64": %s, "kernel_1400": %s}, "pipeline_over_kernel_64": %s, "pipeline_over_kernel_1400": %s, "pipeline_over_ceiling": %s, "daemon_rss_kb": %s, "reloads": %s, "reload_lost": %s, "met": %s}\n' \
+	-v g="$rss_growth" -v f="$fd_growth" \
+	'BEGIN { print (a >= 3 && b >= 0.6 && r < 10240 && l == 0 && g < 512 && f == 0) ? "true" : "false" }')
+printf '{"rounds": %s, "seconds": %s, "ceiling_pps": %s, "pipeline_64_pps": %s, "pipeline_1400_pps": %s, "kernel_64_pps": %s, "kernel_1400_pps": %s, "cpu_ns": {"ceiling": %s, "pipeline_64": %s, "pipeline_1400": %s, "kernel_64": %s, "kernel_1400": %s}, "pipeline_over_kernel_64": %s, "pipeline_over_kernel_1400": %s, "pipeline_over_ceiling": %s, "daemon_rss_kb": %s, "reloads": %s, "reload_lost": %s, "soak_seconds": %s, "soak_reloads": %s, "soak_rss_growth_kb": %s, "soak_fd_growth": %s, "met": %s}\n' \
 	"$ROUNDS" "$SECONDS_EACH" "$ceiling" "$p64" "$p1400" "$k64" "$k1400" \
 	"$(mc ceiling)" "$(mc pipeline64)" "$(mc pipeline1400)" "$(mc kernel64)" "$(mc kernel1400)" \
 	"$(ratio "$p64" "$k64")" "$(ratio "$p1400" "$k1400")" "$(ratio "$p64" "$ceiling")" \
-	"$rss" "$reloads" "$lost" "$met"
+	"$rss" "$reloads" "$lost" "$SOAK" "$soak_reloads" "$rss_growth" "$fd_growth" "$met"
