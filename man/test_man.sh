@@ -10,18 +10,8 @@ set -u
 BUILD=${VXP_BUILD_DIR:-$PWD}
 SRC=${VXP_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 MAN=$SRC/man
-n=0
-failed=0
-
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-
-diag() {
-	[ -n "$*" ] && printf '%s\n' "$*" | sed 's/^/# /'
-	return 0
-}
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../tests/lib/tap.sh"
 
 # The roff of a line as text: no macro name, escapes resolved or dropped.
 roff_text() {
@@ -205,5 +195,4 @@ ok $? "conf/nat.conf describes every NAT rule member the parser knows, and no ot
 differ "vxlan-pipeline.conf.5 NAT RULES" "$page_members" "src/conf_rules.c" "$parser_members"
 ok $? "vxlan-pipeline.conf.5 documents exactly the NAT rule members"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

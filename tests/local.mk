@@ -77,6 +77,7 @@ tests/bpf/rejected.bpf.o: $(top_srcdir)/tests/bpf/rejected.bpf.c
 CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
 EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh tests/netns/memcheck.supp \
+	tests/lib/tap.sh \
 	$(SYSTEM_TESTS) tests/system/mkroot.sh
 
 # the drop-and-count sink for the netns tests and benchmarks

@@ -4,30 +4,11 @@
 # rule (skip locally, fail under CI=true), on top of scripts/testbed.sh, which
 # builds the namespaces and runs the daemon. Callers set BUILD (the build tree).
 
-tap_n=0
-tap_failed=0
 TB_BUILD=$BUILD
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 # shellcheck source=scripts/testbed.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/testbed.sh"
-
-ok() { # ok STATUS DESCRIPTION
-	tap_n=$((tap_n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
-	else
-		echo "not ok $tap_n - $2"
-		tap_failed=$((tap_failed + 1))
-	fi
-}
-
-diag() {
-	echo "$*" | sed 's/^/# /'
-}
-
-tap_done() {
-	echo "1..$tap_n"
-	[ "$tap_failed" -eq 0 ]
-}
 
 # VXP_TEST_UNPRIVILEGED=1: as if not root (package builds)
 require_root() {

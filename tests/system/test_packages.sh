@@ -7,14 +7,8 @@ set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d /tmp/vxp-packages-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-diag() { [ -n "$1" ] && printf '%s\n' "$1" | sed 's/^/# /'; }
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 # inside a package build or make distcheck (which this test runs) it would
 # build packages inside themselves
@@ -88,5 +82,4 @@ rpm -qlp "$RPM" 2>/dev/null | grep -qx /usr/lib/sysusers.d/vxlan-pipeline.conf &
 	rpm -qlp "$RPM" 2>/dev/null | grep -qx /usr/share/man/man8/vxlan-pipelined.8.gz
 ok $? "rpm: the sysusers file and the man pages"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -9,13 +9,8 @@ BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 UNIT=$BUILD/systemd/vxlan-pipeline.service
 TMP=$(mktemp -d /tmp/vxp-unit.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 command -v systemd-analyze >/dev/null ||
 	{ echo "Bail out! systemd-analyze is missing (Debian: systemd; Fedora: systemd)"; exit 1; }
@@ -54,5 +49,4 @@ has "RuntimeDirectory=vxlan-pipeline" &&
 	grep -q 'control_socket = "/run/vxlan-pipeline/control.sock"' "${VXP_TOP_SRCDIR:-$BUILD/..}/conf/pipeline.conf"
 ok $? "the runtime directory is where the shipped configuration puts the control socket"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -8,13 +8,8 @@ BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TG=$BUILD/src/vxlan-trafficgen
 TMP=$(mktemp -d /tmp/vxp-tgpcap.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 if ! command -v tshark >/dev/null; then
 	if [ "${CI:-}" = true ]; then
@@ -80,5 +75,4 @@ ok $? "outer destination 10.0.0.1, UDP port 4789"
 seqs=$(decode "$f" data.data | awk 'NR==1 || NR==9 || NR==17 {print substr($1, 1, 16)}' | tr '\n' ' ')
 [ "$seqs" = "5654000000000000 5654000000000001 5654000000000002 " ]
 ok $? "payload: magic, flow 0, sequence 0, 1, 2 ($seqs)"
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done
