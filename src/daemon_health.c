@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Is the data path working? For /healthz and the status: the program still
- * attached, the egress interface there and running, and the last interval's
- * decapsulated packets not all dropped (but for what unmatched = "drop"
- * drops by design). And the one repair the daemon can do
- * without privileges: an egress interface that came back under a new index
- * goes back into the transmit ports. */
+ * attached, the ingress interface running, the egress interface there and
+ * running, and the last interval's decapsulated packets not all dropped (but
+ * for what unmatched = "drop" drops by design). And the one repair the
+ * daemon can do without privileges: an egress interface that came back under
+ * a new index goes back into the transmit ports. */
 #include "config.h"
 
 #include <errno.h>
@@ -31,6 +31,10 @@ bool daemon_health(struct daemon *d, char *reason, size_t size)
 {
 	if (!link_attached(d->link_in)) {
 		snprintf(reason, size, "the program is not attached to '%s'", d->in.name);
+		return false;
+	}
+	if (!netdev_running(d->in.name)) {
+		snprintf(reason, size, "the ingress interface '%s' is down", d->in.name);
 		return false;
 	}
 	if (!if_nametoindex(d->out.name)) {
