@@ -52,6 +52,7 @@ struct daemon {
 	struct vxp_stats prev;
 	uint64_t prev_ns;
 	struct daemon_rates rates;
+	bool unhealthy; /* as the last statistics tick found it */
 	unsigned reloads, reload_failures;
 	bool reload_ok;
 	time_t reload_time;
@@ -85,6 +86,9 @@ bool daemon_health(struct daemon *d, char *reason, size_t size);
 /* Puts an egress interface that came back under a new index back into the
  * transmit ports. */
 void daemon_check_egress(struct daemon *d);
+/* Logs the health when it changes: once when the data path fails, with the
+ * reason, and once when it works again. */
+void daemon_watch_health(struct daemon *d);
 
 struct fdstore;
 /* The link the previous daemon stored under name, carrying prog_fd now; -1

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Is the data path working? For /healthz and the status: the program still
- * attached, the ingress interface running, the egress interface there and
- * running, and the last interval's decapsulated packets not all dropped (but
- * for what unmatched = "drop" drops by design). And the one repair the
- * daemon can do without privileges: an egress interface that came back under
- * a new index goes back into the transmit ports. */
+/* Is the data path working? For /healthz, the status and the log: the
+ * program still attached, the ingress interface running, the egress interface
+ * there and running, and the last interval's decapsulated packets not all
+ * dropped (but for what unmatched = "drop" drops by design). And the one
+ * repair the daemon can do without privileges: an egress interface that came
+ * back under a new index goes back into the transmit ports. */
 #include "config.h"
 
 #include <errno.h>
@@ -58,6 +58,20 @@ bool daemon_health(struct daemon *d, char *reason, size_t size)
 	snprintf(reason, size, "attached to '%s' (%s), egress '%s' running, %.0f pps forwarded",
 		 d->in.name, conf_xdp_mode_name(d->mode_in), d->out.name, d->rates.forwarded);
 	return true;
+}
+
+void daemon_watch_health(struct daemon *d)
+{
+	char reason[256];
+	bool ok = daemon_health(d, reason, sizeof(reason));
+
+	if (ok == !d->unhealthy)
+		return;
+	d->unhealthy = !ok;
+	if (ok)
+		log_notice("healthy again: %s", reason);
+	else
+		log_warn("unhealthy: %s; /healthz answers 503", reason);
 }
 
 void daemon_check_egress(struct daemon *d)

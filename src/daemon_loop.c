@@ -106,6 +106,7 @@ static void stats_tick(struct daemon *d)
 	d->prev_ns = t;
 	stats_log(d);
 	daemon_check_egress(d);
+	daemon_watch_health(d);
 	daemon_status(d);
 }
 
