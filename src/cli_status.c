@@ -142,7 +142,7 @@ static void print_status(const struct cli *c, const struct json *s, const struct
 	printf("  ingress  %-15s %s XDP, driver %s\n", json_str(s, "ingress.name", "?"),
 	       json_str(s, "ingress.mode", "?"), json_str(s, "ingress.driver", "?"));
 	printf("  egress   %-15s %s, driver %s\n", json_str(s, "egress.name", "?"),
-	       json_bool(s, "egress.attached", false) ? "pass-through XDP" : "no program needed",
+	       json_bool(s, "egress.attached", false) ? "pass-through XDP" : "no XDP program",
 	       json_str(s, "egress.driver", "?"));
 	printf("  traffic  %.0f pps forwarded, %.0f to the kernel, %.0f dropped; %.0f pps VXLAN",
 	       r->forwarded, r->kernel, r->dropped, r->vxlan);

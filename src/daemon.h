@@ -81,6 +81,8 @@ void daemon_reload(struct daemon *d);
 /* The status line systemd shows. */
 void daemon_status(struct daemon *d);
 
+/* Whether a link of ours still holds its program on an interface. */
+bool daemon_link_attached(int link_fd);
 /* Whether the data path works, and in a sentence why (not). */
 bool daemon_health(struct daemon *d, char *reason, size_t size);
 /* Puts an egress interface that came back under a new index back into the

@@ -17,7 +17,7 @@
 #include "log.h"
 
 /* The kernel keeps a link whose interface went away, detached: ifindex 0. */
-static bool link_attached(int link_fd)
+bool daemon_link_attached(int link_fd)
 {
 	struct bpf_link_info info = { 0 };
 	__u32 len = sizeof(info);
@@ -29,7 +29,7 @@ static bool link_attached(int link_fd)
 
 bool daemon_health(struct daemon *d, char *reason, size_t size)
 {
-	if (!link_attached(d->link_in)) {
+	if (!daemon_link_attached(d->link_in)) {
 		snprintf(reason, size, "the program is not attached to '%s'", d->in.name);
 		return false;
 	}

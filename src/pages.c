@@ -54,12 +54,13 @@ static void attachment(struct buf *b, const struct daemon *d)
 	buf_printf(
 		b,
 		"vxlan_pipeline_xdp_attached{interface=\"%s\",role=\"ingress\",mode=\"%s\"} %d\n",
-		d->in.name, conf_xdp_mode_name(d->mode_in), d->link_in >= 0);
+		d->in.name, conf_xdp_mode_name(d->mode_in), daemon_link_attached(d->link_in));
 	if (d->link_out >= 0)
 		buf_printf(b,
 			   "vxlan_pipeline_xdp_attached{interface=\"%s\",role=\"egress\",mode=\"%"
-			   "s\"} 1\n",
-			   d->out.name, conf_xdp_mode_name(d->mode_out));
+			   "s\"} %d\n",
+			   d->out.name, conf_xdp_mode_name(d->mode_out),
+			   daemon_link_attached(d->link_out));
 }
 
 static void reloads(struct buf *b, const struct daemon *d)
@@ -235,9 +236,9 @@ int page_status(struct daemon *d, struct buf *b)
 	buf_printf(b, "{\"version\": \"%s\", \"pid\": %d, \"time\": %.3f, \"started\": %lld, ",
 		   PACKAGE_VERSION, (int)getpid(), (double)now.tv_sec + (double)now.tv_nsec / 1e9,
 		   (long long)d->started);
-	json_interface(b, "ingress", &d->in, d->mode_in, d->link_in >= 0);
+	json_interface(b, "ingress", &d->in, d->mode_in, daemon_link_attached(d->link_in));
 	buf_printf(b, ", ");
-	json_interface(b, "egress", &d->out, d->mode_out, d->link_out >= 0);
+	json_interface(b, "egress", &d->out, d->mode_out, daemon_link_attached(d->link_out));
 	buf_printf(b, ", \"health\": {\"ok\": %s, \"reason\": ", ok ? "true" : "false");
 	buf_json_string(b, reason);
 	buf_printf(b, "}, \"ingress_rx_packets\": %lld, \"nat_rules\": %zu, \"vni\": ",
