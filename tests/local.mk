@@ -37,6 +37,7 @@ SCRIPT_TESTS = \
 	tests/unit/test_trafficgen_pcap.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
+	tests/netns/test_faults.sh \
 	tests/netns/test_features.sh \
 	tests/netns/test_memcheck.sh \
 	tests/netns/test_operator.sh \

@@ -1,0 +1,470 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Faults on the testbed, injected while traffic flows: the egress interface
+# deleted and re-created, the ingress interface down and up, an unreadable or
+# vanished configuration at reload, a SIGHUP storm, the metrics port taken at
+# start, a NAT table larger than the data plane's. For each: what the daemon
+# does, what it logs, what still arrives at the sink, and that the rules in
+# force are not lost (a later good reload works).
+set -u
+BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/netns/lib.sh
+. "$(dirname "$0")/lib.sh"
+TG=$BUILD/src/vxlan-trafficgen
+FT=$BUILD/tests/netns/flowtool
+CLI=$BUILD/src/vxlan-pipeline
+METRICS=127.0.0.1:9464 # on the dut's loopback: reachable whatever d-in0 does
+
+require_root "the fault test"
+command -v curl >/dev/null || { echo "Bail out! curl is missing"; exit 1; }
+require_topology
+
+cli() { "$CLI" --socket "$TB_DIR/control.sock" "$@"; }
+metric() { # metric NAME_WITH_LABELS: its value, or nothing
+	tb_dut curl -s -m 3 "http://$METRICS/metrics" | awk -v m="$1" '$1 == m { print $2 }'
+}
+healthz() { # sets HZ_CODE and HZ_BODY
+	HZ_BODY=$(tb_dut curl -s -m 3 -w '\n%{http_code}' "http://$METRICS/healthz")
+	HZ_CODE=${HZ_BODY##*$'\n'}
+	HZ_BODY=${HZ_BODY%$'\n'*}
+	HZ_BODY=${HZ_BODY%$'\n'}
+}
+jget() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1"; }
+logged() { grep -c -- "$1" "$TB_DIR/daemon.log"; }
+wait_logged() { # wait_logged TEXT: until the daemon's log has it, 5 s at most
+	for _ in $(seq 50); do [ "$(logged "$1")" -ge 1 ] && return 0; sleep 0.1; done
+	return 1
+}
+readies() { grep -c '^READY=1$' "$TB_DIR/notify.log"; }
+reload() { # SIGHUP, and wait until the daemon says READY=1 once more
+	local n
+	n=$(readies)
+	kill -HUP "$TB_DAEMON_PID"
+	tb_notify_wait '^READY=1$' $((n + 1))
+}
+start() { # start [NAT_TARGET [PIPELINE_LINES]]
+	TB_METRICS=$METRICS tb_conf "${1:-10.200.0.2:6000}" "${2:-}"
+	tb_daemon_start --config-dir "$TB_DIR/conf"
+}
+nat_conf() { # nat_conf TARGET: nat.conf sends port 5000 there, replaced in one rename
+	printf 'nat = (\n\t{ proto = "udp"; dst_port = 5000; to = "%s"; },\n\t{ proto = "tcp"; dst_port = 5000; to = "%s"; }\n);\n' \
+		"$1" "$1" >"$TB_DIR/nat.tmp" && mv -f "$TB_DIR/nat.tmp" "$TB_DIR/conf/nat.conf"
+}
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status"; }
+nfds() { find "/proc/$TB_DAEMON_PID/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+prog_id() { ip -n "$TB_DUT" -details link show "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
+
+# receive PORT SECONDS [IDLE]: vxlan-trafficgen's checking receiver in the
+# sink, until SECONDS or IDLE (2) seconds without a packet; its report in
+# recv-PORT.json; RECV_PID
+receive() {
+	ip netns exec "$TB_SINK" "$TG" --receive "10.200.0.2:$1" --duration "$2" --idle "${3:-2}" \
+		--json -q \
+		>"$TB_DIR/recv-$1.json" &
+	RECV_PID=$!
+	tb_track $RECV_PID
+	sleep 0.3
+}
+# send_bg RATE COUNT: VXLAN from the src namespace to the dut, inner UDP to
+# port 5000, its report in send.json; SEND_PID
+send_bg() {
+	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate "$1" --count "$2" --json -q \
+		>"$TB_DIR/send.json" &
+	SEND_PID=$!
+	tb_track $SEND_PID
+}
+# batch PORT COUNT: COUNT packets at 2000 pps; true when all arrive at PORT,
+# once each, whole and in order
+batch() {
+	receive "$1" 10
+	send_bg 2000 "$2"
+	wait "$SEND_PID"
+	wait "$RECV_PID"
+	[ "$(jget "$TB_DIR/recv-$1.json" received)" = "$2" ] &&
+		[ "$(jget "$TB_DIR/recv-$1.json" duplicated)" = 0 ] &&
+		[ "$(jget "$TB_DIR/recv-$1.json" corrupt)" = 0 ]
+}
+# rules_in_force TARGET COUNT: vxlan-pipeline nat shows COUNT rules, all to TARGET
+rules_in_force() {
+	cli nat >"$TB_DIR/nat.txt" || return 1
+	[ "$(grep -c "$1" "$TB_DIR/nat.txt")" = "$2" ] && [ "$(($(wc -l <"$TB_DIR/nat.txt") - 1))" = "$2" ]
+}
+
+# 1. The egress interface deleted and re-created. Documented: while it is
+# gone, the route to the collector is gone with it, so the program hands
+# the packets to the kernel ("not_forwarded"), which has no route either:
+# they are lost and counted. /healthz says 503 ("the egress interface ... is
+# gone") and the log says the daemon turned unhealthy. Once it is back under a
+# new index, the next statistics tick puts it into the transmit ports and
+# logs "egress ... is back as index N"; until then its packets go through the
+# kernel ("egress_not_in_tx_ports"), which forwards them. The pass-through
+# program on the egress went with the old interface and returns only with a
+# restart (veth and ENA need it to receive redirects; a veth peer with GRO
+# does without). The NAT rules are untouched.
+test_egress_recreated() {
+	local mac nf0 nf1 k0 k1 sent got lost
+	start "10.200.0.2:6100" || { ok 1 "egress: the daemon starts"; return; }
+	nf0=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	k0=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="no_neighbour"}')
+	k0=$((k0 + $(metric 'vxlan_pipeline_packets_total{result="kernel",reason="egress_not_in_tx_ports"}')))
+	receive 6100 12 5
+	send_bg 2000 12000
+	sleep 1.5
+	mac=$(tb_dut cat /sys/class/net/d-out0/address)
+	tb_dut ip link del d-out0
+	wait_logged "unhealthy: the egress interface 'd-out0' is gone"
+	ok $? "egress deleted: the log says the daemon is unhealthy and why"
+	healthz
+	[ "$HZ_CODE" = 503 ] && [[ $HZ_BODY == *"egress interface 'd-out0' is gone"* ]]
+	ok $? "egress deleted: /healthz 503 with the reason"
+	diag "$HZ_BODY"
+	sleep 1
+	ip link add d-out0 netns "$TB_DUT" address "$mac" type veth peer name k-eth0 netns "$TB_SINK" &&
+		tb_dut ip addr add 10.200.0.1/24 dev d-out0 && tb_dut ip link set d-out0 up &&
+		tb_sink ip addr add 10.200.0.2/24 dev k-eth0 && tb_sink ip link set k-eth0 up &&
+		tb_sink ethtool -K k-eth0 gro on >/dev/null &&
+		tb_dut ip neigh replace 10.200.0.2 lladdr "$(tb_sink cat /sys/class/net/k-eth0/address)" \
+			dev d-out0 nud permanent
+	wait_logged "egress 'd-out0' is back as index [0-9]*: redirecting to it again; its pass-through program needs a restart to return"
+	ok $? "egress re-created: the log says it is back, under which index, and what needs a restart"
+	diag "$(grep -E "egress|health" "$TB_DIR/daemon.log" | grep -v 'is a veth')"
+	wait "$SEND_PID"
+	wait "$RECV_PID"
+	nf1=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	k1=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="no_neighbour"}')
+	k1=$((k1 + $(metric 'vxlan_pipeline_packets_total{result="kernel",reason="egress_not_in_tx_ports"}')))
+	sent=$(jget "$TB_DIR/send.json" sent)
+	got=$(jget "$TB_DIR/recv-6100.json" received)
+	lost=$((sent - got))
+	# beyond what had no route: at most the kernel's share, and a few
+	# frames in flight on the veth as it was deleted
+	[ "$lost" -gt 0 ] && [ "$lost" -ge $((nf1 - nf0)) ] &&
+		[ "$lost" -le $((nf1 - nf0 + k1 - k0 + 5)) ] &&
+		[ "$(jget "$TB_DIR/recv-6100.json" duplicated)" = 0 ]
+	ok $? "2000 pps across it: $sent sent, $got received, $lost lost; the daemon handed $((nf1 - nf0)) to the kernel without a route and $((k1 - k0)) more for the kernel to forward"
+	[ "$(jget "$TB_DIR/recv-6100.json" lost)" = "$lost" ]
+	ok $? "... the loss is a gap the receiver saw: forwarding resumed while the traffic still flowed"
+	healthz
+	[ "$HZ_CODE" = 200 ]
+	ok $? "egress back: /healthz 200"
+	batch 6100 2000
+	ok $? "egress back: 2000 of 2000 arrive"
+	[ "$(metric 'vxlan_pipeline_xdp_attached{interface="d-out0",role="egress",mode="native"}')" = 0 ] &&
+		[ "$(metric 'vxlan_pipeline_xdp_attached{interface="d-in0",role="ingress",mode="native"}')" = 1 ]
+	ok $? "/metrics: the egress pass-through program is gone (0), the ingress one attached (1)"
+	cli status | grep -qE "^  egress +d-out0 +no XDP program, driver veth$"
+	ok $? "vxlan-pipeline status: no XDP program on the egress"
+	rules_in_force "10.200.0.2:6100" 2
+	ok $? "vxlan-pipeline nat: both rules still in force"
+	nat_conf "10.200.0.2:6101" && reload && batch 6101 1000
+	ok $? "a later reload to a new target works: 1000 of 1000 there"
+	tb_daemon_stop
+}
+
+# 2. The ingress interface down and up. Documented: the bpf_link stays, and
+# so does the program (the same one, the same id) through down and up; while
+# the interface is down nothing arrives, /healthz says 503 ("the ingress
+# interface ... is down") and the log says unhealthy and, once it is up,
+# healthy again. Traffic resumes as soon as the link is up again.
+test_ingress_down_up() {
+	local id0 id1 id2 sent got
+	start "10.200.0.2:6200" || { ok 1 "ingress: the daemon starts"; return; }
+	id0=$(prog_id d-in0)
+	receive 6200 12 5
+	send_bg 2000 10000
+	sleep 1.5
+	tb_dut ip link set d-in0 down
+	wait_logged "unhealthy: the ingress interface 'd-in0' is down"
+	ok $? "ingress down: the log says the daemon is unhealthy and why"
+	id1=$(prog_id d-in0)
+	[ -n "$id0" ] && [ "$id1" = "$id0" ] &&
+		[ "$(metric 'vxlan_pipeline_xdp_attached{interface="d-in0",role="ingress",mode="native"}')" = 1 ]
+	ok $? "ingress down: program $id0 stays attached (ip link: ${id1:-none}; /metrics: 1)"
+	healthz
+	[ "$HZ_CODE" = 503 ] && [[ $HZ_BODY == *"ingress interface 'd-in0' is down"* ]]
+	ok $? "ingress down: /healthz 503 with the reason"
+	diag "$HZ_BODY"
+	tb_dut ip link set d-in0 up
+	wait_logged "healthy again"
+	ok $? "ingress up: the log says healthy again"
+	id2=$(prog_id d-in0)
+	healthz
+	[ "$id2" = "$id0" ] && [ "$HZ_CODE" = 200 ]
+	ok $? "ingress up: the same program ($id0) and /healthz 200"
+	wait "$SEND_PID"
+	wait "$RECV_PID"
+	sent=$(jget "$TB_DIR/send.json" sent)
+	got=$(jget "$TB_DIR/recv-6200.json" received)
+	[ "$got" -gt 2000 ] && [ "$got" -lt "$sent" ] &&
+		[ "$(jget "$TB_DIR/recv-6200.json" duplicated)" = 0 ]
+	ok $? "2000 pps across it: $sent sent, $got received, $((sent - got)) lost while the link was down"
+	[ "$(jget "$TB_DIR/recv-6200.json" lost)" = $((sent - got)) ]
+	ok $? "... the loss is a gap the receiver saw: forwarding resumed while the traffic still flowed"
+	batch 6200 2000
+	ok $? "after up: 2000 of 2000 arrive"
+	rules_in_force "10.200.0.2:6200" 2 && nat_conf "10.200.0.2:6201" && reload &&
+		batch 6201 1000
+	ok $? "the rules survived, and a later reload to a new target works"
+	tb_daemon_stop
+}
+
+# reload_fails_under_traffic PORT ACTION...: ACTION, SIGHUP, and 3000 packets
+# at 2000 pps across it, which must all still arrive at PORT (the old target)
+reload_fails_under_traffic() {
+	local port=$1 f0
+	shift
+	f0=$(metric vxlan_pipeline_reload_failures_total)
+	receive "$port" 10
+	send_bg 2000 3000
+	sleep 0.5
+	"$@"
+	reload
+	wait "$SEND_PID"
+	wait "$RECV_PID"
+	[ "$(jget "$TB_DIR/recv-$port.json" received)" = 3000 ] &&
+		[ "$(jget "$TB_DIR/recv-$port.json" duplicated)" = 0 ]
+	RECEIVED_ALL=$?
+	[ "$(metric vxlan_pipeline_reload_failures_total)" = $((f0 + 1)) ] &&
+		[ "$(metric vxlan_pipeline_last_reload_success)" = 0 ] &&
+		tb_dut curl -s -m 3 "http://$METRICS/status" | grep -q '"last_reload": {"ok": false'
+	REPORTED=$?
+}
+
+# 3. The configuration unreadable, or vanishing, at reload. Documented: a
+# directory the daemon cannot read (it keeps no capability, so not even root
+# reads a mode 000 directory) or a file listed but gone when read fails the
+# reload with the path and the system's reason; the previous configuration
+# stays in force, and /metrics, /status and systemd's status line say the
+# last reload failed. A nat.conf removed before the reload is not an error:
+# the files are every *.conf there, merged, and a configuration without NAT
+# rules is legal. The reload succeeds with no rules at all ("reload done: 0
+# NAT rules") and the traffic goes on to its original destination, or is
+# dropped with unmatched = "drop".
+test_config_unreadable() {
+	local nf0 nf1 hit0 hit1
+	start "10.200.0.2:6300" || { ok 1 "config: the daemon starts"; return; }
+	nat_conf "10.200.0.2:6301"
+	reload_fails_under_traffic 6300 chmod 000 "$TB_DIR/conf"
+	chmod 755 "$TB_DIR/conf"
+	[ "$(logged "error: $TB_DIR/conf: cannot read the configuration directory: Permission denied")" = 1 ] &&
+		[ "$(logged "reload failed: the configuration has errors (logged above); the previous one stays in force")" = 1 ]
+	ok $? "directory mode 000: the reload fails, the log names the directory and why"
+	diag "$(grep -B1 'reload failed' "$TB_DIR/daemon.log")"
+	ok $RECEIVED_ALL "... 3000 of 3000 packets across it still go to the old target"
+	ok $REPORTED "... reload_failures_total +1, last_reload_success 0, /status last_reload ok false"
+	grep -q '^STATUS=.*last reload: FAILED at .*, previous configuration in force' "$TB_DIR/notify.log"
+	ok $? "... and systemd's status line says so"
+	rules_in_force "10.200.0.2:6300" 2
+	ok $? "... vxlan-pipeline nat shows the old rules"
+
+	# a file listed but gone when it is read: a dangling symlink stands for it
+	mv "$TB_DIR/conf/nat.conf" "$TB_DIR/nat.keep"
+	ln -s "$TB_DIR/gone/nat.conf" "$TB_DIR/conf/nat.conf"
+	reload_fails_under_traffic 6300 true
+	[ "$(logged "error: $TB_DIR/conf/nat.conf: cannot read: No such file or directory")" = 1 ]
+	ok $? "nat.conf gone between listing and reading: the reload fails, naming the file"
+	ok $RECEIVED_ALL "... 3000 of 3000 packets across it still go to the old target"
+	ok $REPORTED "... and the failure is reported"
+	rm -f "$TB_DIR/conf/nat.conf"
+
+	# removed before the reload: no rules, by design
+	nf0=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	hit0=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
+	reload
+	[ "$(logged "reload done: 0 NAT rules")" = 1 ] && [ "$(metric vxlan_pipeline_nat_rules)" = 0 ] &&
+		[ "$(metric vxlan_pipeline_last_reload_success)" = 1 ] && rules_in_force x 0
+	ok $? "nat.conf removed: the reload succeeds with 0 rules, and the log says so"
+	receive 6300 3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --count 1000 -q >/dev/null
+	wait "$RECV_PID"
+	nf1=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	hit1=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
+	[ "$(jget "$TB_DIR/recv-6300.json" received)" = 0 ] && [ "$hit1" = "$hit0" ] &&
+		[ $((nf1 - nf0)) = 1000 ]
+	ok $? "... 1000 packets go un-NATed to 10.2.0.1 (not routed here: $((nf1 - nf0)) to the kernel), 0 to the old target"
+	mv "$TB_DIR/nat.keep" "$TB_DIR/conf/nat.conf"
+	reload && grep -q '^vxlan_pipeline_last_reload_success 1$' <(tb_dut curl -s "http://$METRICS/metrics") &&
+		rules_in_force "10.200.0.2:6301" 2 && batch 6301 1000
+	ok $? "readable again: a good reload puts the new rules in force, 1000 of 1000 arrive"
+	tb_daemon_stop
+}
+
+# 4. A SIGHUP storm. Documented: standard signals do not queue, so SIGHUPs
+# that arrive while one is pending merge: the daemon reloads once for each
+# it reads from its signalfd (between 1 and the number sent) and counts
+# each of those in vxlan_pipeline_reloads_total; a SIGHUP sent after the
+# last change of the files always leads to a reload that reads them. Every
+# reload swaps the whole NAT table in one update, so no packet is lost or
+# sent twice.
+test_sighup_storm() {
+	local r0 rs0 rss0 fd0 rss1 fd1 t0 t1 ms i target=6400 got6400 got6401 all dups
+	start "10.200.0.2:6400" || { ok 1 "storm: the daemon starts"; return; }
+	for i in 1 2 3; do reload; done # the heap's high-water mark after a reload
+	r0=$(metric vxlan_pipeline_reloads_total)
+	rs0=$(grep -c '^RELOADING=1' "$TB_DIR/notify.log")
+	sleep 0.2 # the daemon closes the connection metric made
+	rss0=$(rss)
+	fd0=$(nfds)
+	ip netns exec "$TB_SINK" "$FT" recv 10.200.0.2:6400 15000 10 "$TB_DIR/a.seq" \
+		>"$TB_DIR/a.out" 2>&1 &
+	local ra=$!
+	tb_track $ra
+	ip netns exec "$TB_SINK" "$FT" recv 10.200.0.2:6401 15000 10 "$TB_DIR/b.seq" \
+		>"$TB_DIR/b.out" 2>&1 &
+	local rb=$!
+	tb_track $rb
+	for _ in $(seq 50); do grep -q listening "$TB_DIR/b.out" && break; sleep 0.1; done
+	ip netns exec "$TB_SRC" "$FT" send 192.168.50.2:5000 15000 5000 200 >"$TB_DIR/ft-send.out" 2>&1 &
+	local sender=$!
+	tb_track $sender
+	sleep 1
+	# 100 SIGHUPs 7 ms apart (read -t on a fifo: a sleep without a fork);
+	# every 20th first flips nat.conf between :6400 and :6401, in one rename
+	mkfifo "$TB_DIR/tick"
+	exec 9<>"$TB_DIR/tick"
+	t0=$EPOCHREALTIME
+	for i in $(seq 100); do
+		if [ $((i % 20)) = 1 ]; then
+			target=$((target == 6400 ? 6401 : 6400))
+			nat_conf "10.200.0.2:$target"
+		fi
+		kill -HUP "$TB_DAEMON_PID"
+		read -r -t 0.007 -u 9 _
+	done
+	t1=$EPOCHREALTIME
+	exec 9>&-
+	ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')
+	wait "$sender"
+	wait "$ra" "$rb"
+	kill -0 "$TB_DAEMON_PID" && [ "$ms" -lt 1000 ]
+	ok $? "100 SIGHUPs in $ms ms under 5000 pps: the daemon survives"
+	got6400=$(wc -l <"$TB_DIR/a.seq")
+	got6401=$(wc -l <"$TB_DIR/b.seq")
+	all=$(sort -un "$TB_DIR/a.seq" "$TB_DIR/b.seq" | wc -l)
+	dups=$(sort -n "$TB_DIR/a.seq" "$TB_DIR/b.seq" | uniq -d | wc -l)
+	[ "$all" = 15000 ] && [ "$dups" = 0 ] && [ $((got6400 + got6401)) = 15000 ] &&
+		[ "$got6400" -gt 0 ] && [ "$got6401" -gt 0 ] &&
+		grep -q "duplicated 0, reordered 0, corrupt 0" "$TB_DIR/a.out" &&
+		grep -q "duplicated 0, reordered 0, corrupt 0" "$TB_DIR/b.out"
+	ok $? "every packet once: 15000 sent, $got6400 at :6400 and $got6401 at :6401 as the rules flipped, $((15000 - all)) lost, $dups twice"
+	local r1 reloads done_logged
+	r1=$(metric vxlan_pipeline_reloads_total)
+	reloads=$((r1 - r0))
+	done_logged=$(logged "reload done")
+	[ "$reloads" -ge 1 ] && [ "$reloads" -le 100 ] &&
+		[ "$(metric vxlan_pipeline_reload_failures_total)" = 0 ] &&
+		[ $(($(grep -c '^RELOADING=1' "$TB_DIR/notify.log") - rs0)) = "$reloads" ] &&
+		[ "$done_logged" = $((reloads + 3)) ]
+	ok $? "reloads coalesce: 100 SIGHUPs, $reloads reloads, each counted, logged and announced (RELOADING=1), none failed"
+	rules_in_force "10.200.0.2:6401" 2
+	ok $? "the files as last written (:6401) are in force"
+	sleep 0.5
+	rss1=$(rss)
+	fd1=$(nfds)
+	[ "$fd1" = "$fd0" ] && [ $((rss1 - rss0)) -lt 128 ]
+	ok $? "VmRSS $rss0 -> $rss1 kB, fds $fd0 -> $fd1: no growth"
+	healthz
+	[ "$HZ_CODE" = 200 ] && nat_conf "10.200.0.2:6400" && reload && batch 6400 1000
+	ok $? "afterwards: /healthz 200, and a reload back to :6400 works (1000 of 1000)"
+	tb_daemon_stop
+}
+
+# 5. The metrics port already taken at start. Documented: the HTTP endpoint
+# opens after the program is attached; when its address is in use the
+# daemon logs "Failed to listen on ADDRESS ...: Address already in use",
+# detaches, reports ERRNO=98 (EADDRINUSE) to systemd and exits 1, leaving
+# no program behind. The traffic the kernel handles on the interfaces is
+# not affected.
+test_metrics_port_taken() {
+	local squatter status
+	TB_METRICS=$METRICS tb_conf "10.200.0.2:6500"
+	ip netns exec "$TB_DUT" "$FT" tcp-echo "$METRICS" 60 >"$TB_DIR/squat.out" 2>&1 &
+	squatter=$!
+	tb_track $squatter
+	for _ in $(seq 50); do grep -q listening "$TB_DIR/squat.out" && break; sleep 0.1; done
+	tb_daemon_start --config-dir "$TB_DIR/conf"
+	ok $((!$?)) "metrics port taken: the daemon does not get to READY=1"
+	wait "$TB_DAEMON_PID"
+	status=$?
+	kill -TERM "$TB_NOTIFY_PID"
+	wait "$TB_NOTIFY_PID"
+	[ "$status" = 1 ] && grep -q '^ERRNO=98$' "$TB_DIR/notify.log" && ! grep -q '^READY=1' "$TB_DIR/notify.log"
+	ok $? "it exits with status 1 ($status) and tells systemd ERRNO=98"
+	grep -q "error: Failed to listen on $METRICS for /metrics and /healthz: Address already in use (set metrics_listen to a free address:port, or \"\" for off)" \
+		"$TB_DIR/daemon.log"
+	ok $? "the log names the address, the reason and the fix"
+	diag "$(grep -E 'error|detached' "$TB_DIR/daemon.log")"
+	! tb_xdp_attached "$TB_DUT" d-in0 && ! tb_xdp_attached "$TB_DUT" d-out0 &&
+		[ ! -e "$TB_DIR/control.sock" ]
+	ok $? "no XDP program left on either interface, no control socket"
+	kill -TERM "$squatter"
+	wait "$squatter" 2>/dev/null
+	start "10.200.0.2:6500" && batch 6500 1000
+	ok $? "with the port free the same configuration starts and forwards (1000 of 1000)"
+	tb_daemon_stop
+}
+
+# nat_rules N FILE: N rules, one port each: dst_port 5000 to :6601, then
+# 10000 onwards to :7000 (one table entry each)
+nat_rules() {
+	{
+		echo 'nat = ('
+		printf '\t{ proto = "udp"; dst_port = 5000; to = "10.200.0.2:6601"; }'
+		seq 10000 $((10000 + $1 - 2)) |
+			awk '{ printf ",\n\t{ proto = \"udp\"; dst_port = %d; to = \"10.200.0.2:7000\"; }", $1 }'
+		printf '\n);\n'
+	} >"$2"
+}
+
+# 6. A NAT table larger than the data plane's (VXP_NAT_ENTRIES_MAX entries, a
+# fixed-size BPF hash map). Documented: the configuration check counts the
+# entries before anything is loaded and names the first rule that does not
+# fit. At start that is a configuration error: exit 78, ERRNO=22, nothing
+# attached. On reload the reload fails and the rules in force stay, the
+# traffic with them. Exactly VXP_NAT_ENTRIES_MAX entries fit.
+test_nat_table_full() {
+	local max status
+	max=$(sed -n 's/^#define VXP_NAT_ENTRIES_MAX[[:space:]]*\([0-9]*\).*/\1/p' \
+		"${VXP_TOP_SRCDIR:-$BUILD/..}/bpf/vxlan_pipeline.h")
+	[ -n "$max" ]
+	ok $? "VXP_NAT_ENTRIES_MAX is $max"
+	TB_METRICS=$METRICS tb_conf "10.200.0.2:6600"
+	nat_rules $((max + 1)) "$TB_DIR/conf/nat.conf"
+	tb_daemon_start --config-dir "$TB_DIR/conf"
+	ok $((!$?)) "$((max + 1)) rules at start: the daemon does not start"
+	wait "$TB_DAEMON_PID"
+	status=$?
+	kill -TERM "$TB_NOTIFY_PID"
+	wait "$TB_NOTIFY_PID"
+	[ "$status" = 78 ] && grep -q '^ERRNO=22$' "$TB_DIR/notify.log" &&
+		grep -q "error: $TB_DIR/conf/nat.conf:$((max + 2)): the NAT table is full at this rule: it holds $max entries" \
+			"$TB_DIR/daemon.log"
+	ok $? "exit 78 ($status), ERRNO=22, and the log names the first rule that does not fit"
+	diag "$(grep error "$TB_DIR/daemon.log")"
+	! tb_xdp_attached "$TB_DUT" d-in0 && ! tb_xdp_attached "$TB_DUT" d-out0
+	ok $? "nothing attached"
+
+	start "10.200.0.2:6600" || { ok 1 "the daemon starts with 2 rules"; return; }
+	nat_rules $((max + 1)) "$TB_DIR/nat.big"
+	reload_fails_under_traffic 6600 mv "$TB_DIR/nat.big" "$TB_DIR/conf/nat.conf"
+	[ "$(logged "error: $TB_DIR/conf/nat.conf:$((max + 2)): the NAT table is full at this rule")" = 1 ] &&
+		[ "$(logged "reload failed")" = 1 ]
+	ok $? "$((max + 1)) rules at reload: the reload fails, naming the rule"
+	ok $RECEIVED_ALL "... 3000 of 3000 packets across it still go to the old target"
+	ok $REPORTED "... and the failure is reported"
+	rules_in_force "10.200.0.2:6600" 2 && [ "$(metric vxlan_pipeline_nat_rules)" = 2 ]
+	ok $? "... the 2 old rules stay in force"
+	nat_rules "$max" "$TB_DIR/conf/nat.conf"
+	reload && [ "$(metric vxlan_pipeline_nat_rules)" = "$max" ] &&
+		[ "$(metric vxlan_pipeline_last_reload_success)" = 1 ] && batch 6601 1000
+	ok $? "exactly $max rules: the reload works and traffic goes to the new target (1000 of 1000)"
+	tb_daemon_stop
+}
+
+test_egress_recreated
+test_ingress_down_up
+test_config_unreadable
+test_sighup_storm
+test_metrics_port_taken
+test_nat_table_full
+tap_done
