@@ -203,9 +203,8 @@ int daemon_start(struct daemon *d)
 	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))
 		log_err("Failed to add '%s' to the transmit ports: %s", d->out.name,
 			strerror(-err));
-	if (!err)
-		err = attach_all(d, &store);
-	fdstore_close(&store); /* links not taken over detach here */
+	/* the sockets before the interfaces: a taken port must not cost an
+	 * attach and a detach (on ENA, two link resets) per start attempt */
 	if (!err) {
 		d->http = http_open(d, d->cfg.metrics_listen, d->cfg.control_socket);
 		err = d->http ? 0 : -errno;
@@ -218,6 +217,9 @@ int daemon_start(struct daemon *d)
 		err = d->features ? 0 : -errno;
 		features_drain(d->features, d->cfg.feature_sampling > 0);
 	}
+	if (!err)
+		err = attach_all(d, &store);
+	fdstore_close(&store); /* links not taken over detach here */
 	if (!err)
 		err = drop_privileges(d);
 	if (!err)

@@ -134,11 +134,21 @@ void daemon_reload(struct daemon *d)
 	restart = keep_restart_only(&d->cfg, &next);
 	if (daemon_apply(d, &next)) {
 		conf_free(&next);
+		/* a step may have gone through before one failed: all back */
+		if (daemon_apply(d, &d->cfg))
+			log_err("Failed to put the previous configuration back in force as a "
+				"whole; restart the daemon");
 		reload_done(d, false,
 			    "the new configuration could not be applied; the previous "
 			    "one stays in force");
 		return;
 	}
+	if (d->cfg.n_rules && !next.n_rules)
+		log_warn("reload: no NAT rules any more (there were %zu): inner packets go to "
+			 "their original destinations%s",
+			 d->cfg.n_rules,
+			 next.drop_unmatched ? ", which unmatched = \"drop\" drops"
+					     : " (set unmatched = \"drop\" to drop them)");
 	conf_free(&d->cfg);
 	d->cfg = next;
 	snprintf(msg, sizeof(msg), "%zu NAT rules, VNIs %s, DF threshold %u%s", d->cfg.n_rules,

@@ -274,6 +274,9 @@ test_config_unreadable() {
 	[ "$(logged "reload done: 0 NAT rules")" = 1 ] && [ "$(metric vxlan_pipeline_nat_rules)" = 0 ] &&
 		[ "$(metric vxlan_pipeline_last_reload_success)" = 1 ] && rules_in_force x 0
 	ok $? "nat.conf removed: the reload succeeds with 0 rules, and the log says so"
+	grep -qE 'warning: reload: no NAT rules any more \(there were [0-9]+\): inner packets go to their original destinations \(set unmatched = "drop" to drop them\)' \
+		"$TB_DIR/daemon.log" && [ "$(logged 'no NAT rules any more')" = 1 ]
+	ok $? "... with a warning that traffic now goes to its original destinations"
 	receive 6300 3
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --count 1000 -q >/dev/null
 	wait "$RECV_PID"
@@ -370,10 +373,10 @@ test_sighup_storm() {
 }
 
 # 5. The metrics port already taken at start. Documented: the HTTP endpoint
-# opens after the program is attached; when its address is in use the
+# opens before the program is attached; when its address is in use the
 # daemon logs "Failed to listen on ADDRESS ...: Address already in use",
-# detaches, reports ERRNO=98 (EADDRINUSE) to systemd and exits 1, leaving
-# no program behind. The traffic the kernel handles on the interfaces is
+# reports ERRNO=98 (EADDRINUSE) to systemd and exits 1 without ever
+# attaching (on ENA an attach resets the link, so a restart loop must not). The traffic the kernel handles on the interfaces is
 # not affected.
 test_metrics_port_taken() {
 	local squatter status
@@ -397,6 +400,8 @@ test_metrics_port_taken() {
 	! tb_xdp_attached "$TB_DUT" d-in0 && ! tb_xdp_attached "$TB_DUT" d-out0 &&
 		[ ! -e "$TB_DIR/control.sock" ]
 	ok $? "no XDP program left on either interface, no control socket"
+	! grep -q "attached to" "$TB_DIR/daemon.log"
+	ok $? "and it never attached one"
 	kill -TERM "$squatter"
 	wait "$squatter" 2>/dev/null
 	start "10.200.0.2:6500" && batch 6500 1000
