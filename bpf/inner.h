@@ -94,6 +94,9 @@ static __always_inline int inner_ipv6_exts(struct vxp_pkt *p, void *l3, __u32 to
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
 		case IPPROTO_DSTOPTS:
+			/* inside the payload length, which lies inside the frame */
+			if (off + sizeof(*eh) > tot)
+				return -VXP_REASON_INNER_MALFORMED;
 			eh = l3 + (off & 0xffff);
 			if ((void *)(eh + 1) > end)
 				return -VXP_REASON_INNER_TRUNCATED;
@@ -101,6 +104,8 @@ static __always_inline int inner_ipv6_exts(struct vxp_pkt *p, void *l3, __u32 to
 			off += (eh->hdrlen + 1) * 8;
 			break;
 		case IPPROTO_FRAGMENT:
+			if (off + sizeof(*fh) > tot)
+				return -VXP_REASON_INNER_MALFORMED;
 			fh = l3 + (off & 0xffff);
 			if ((void *)(fh + 1) > end)
 				return -VXP_REASON_INNER_TRUNCATED;

@@ -199,6 +199,19 @@ static const struct dp_case cases[] = {
 			  .len_delta = 1 },
 		  PORTS(1, 2) },
 	  .reason = VXP_REASON_INNER_TRUNCATED },
+	/* found by the fuzzer: an extension header whose length points past
+	 * the payload length, and past the frame; the length field told no lie
+	 * about what arrived, so the packet is malformed, not truncated */
+	{ "inner IPv6 extension header runs past the payload length",
+	  .in = { VX4,
+		  .ip = { .family = 6,
+			  .src = "fd00:5::1",
+			  .dst = "fd02::2",
+			  .proto = IPPROTO_HOPOPTS,
+			  .hbh = true },
+		  /* the second header: next header 0, length (64 + 1) * 8 */
+		  .l4 = { .payload = 8, .has_tweak = true, .tweak = 0x0040 } },
+	  .reason = VXP_REASON_INNER_MALFORMED },
 	{ "inner IPv4 version 5",
 	  .in = { VX4,
 		  .ip = { .family = 4,
