@@ -10,9 +10,14 @@
 #include "parse.h"
 #include "maps.h"
 
+/* Hop-by-hop, destination options and routing headers: 8 bytes at least;
+ * the routing header's own fields open it. */
 struct ipv6_ext_hdr {
 	__u8 nexthdr;
 	__u8 hdrlen;
+	__u8 routing_type;
+	__u8 segments_left;
+	__u32 data;
 };
 
 struct ipv6_frag_hdr {
@@ -100,6 +105,8 @@ static __always_inline int inner_ipv6_exts(struct vxp_pkt *p, void *l3, __u32 to
 			eh = l3 + (off & 0xffff);
 			if ((void *)(eh + 1) > end)
 				return -VXP_REASON_INNER_TRUNCATED;
+			if (p->l4_proto == IPPROTO_ROUTING && eh->segments_left)
+				p->routed = 1;
 			p->l4_proto = eh->nexthdr;
 			off += (eh->hdrlen + 1) * 8;
 			break;

@@ -133,9 +133,14 @@ static __always_inline int nat_apply(struct xdp_md *ctx, struct vxp_pkt *p,
 	} else {
 		if ((void *)(ip6h + 1) > end)
 			return VXP_REASON_INTERNAL;
+		/* with a routing header under way, the pseudo header holds the
+		 * final destination, which stays: only the port moves the sum */
+		if (!p->routed) {
 #pragma unroll
-		for (i = 0; i < 4; i++)
-			diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i], addr->v6[i]);
+			for (i = 0; i < 4; i++)
+				diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i],
+						   addr->v6[i]);
+		}
 		__builtin_memcpy(&ip6h->daddr, addr, sizeof(*addr));
 	}
 	if (p->l4)

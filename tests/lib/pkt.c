@@ -124,7 +124,7 @@ static size_t l4_build(const struct pkt_ip *ip, const struct pkt_l4 *l4, const u
 		return len;
 	if (ip->proto != IPPROTO_ICMP) {
 		alen = addr_parse(ip->family, ip->src, src);
-		addr_parse(ip->family, ip->dst, dst);
+		addr_parse(ip->family, ip->home ? ip->home : ip->dst, dst);
 		sum = pseudo_sum(src, dst, alen, ip->proto, len);
 	}
 	c = (uint16_t)~csum_fold_ref(csum_partial_ref(out, len, sum));
@@ -163,8 +163,9 @@ static size_t ipv4_build(const struct pkt_ip *ip, const uint8_t *data, size_t le
 static size_t ipv6_build(const struct pkt_ip *ip, const uint8_t *data, size_t len, uint8_t *out)
 {
 	bool frag = ip->frag_len > 0;
-	uint8_t after_hbh = frag ? IPPROTO_FRAGMENT : ip->proto;
-	size_t ext = (ip->hbh ? 8 : 0) + (frag ? 8 : 0);
+	uint8_t after_rt = frag ? IPPROTO_FRAGMENT : ip->proto;
+	uint8_t after_hbh = ip->home ? IPPROTO_ROUTING : after_rt;
+	size_t ext = (ip->hbh ? 8 : 0) + (ip->home ? 24 : 0) + (frag ? 8 : 0);
 	uint8_t *p = out + 40;
 
 	memset(out, 0, 40 + ext);
@@ -180,6 +181,14 @@ static size_t ipv6_build(const struct pkt_ip *ip, const uint8_t *data, size_t le
 		p[2] = 1; /* PadN */
 		p[3] = 4;
 		p += 8;
+	}
+	if (ip->home) {
+		p[0] = after_rt;
+		p[1] = 2; /* (2 + 1) * 8 bytes */
+		p[2] = 2; /* type 2, RFC 6275 */
+		p[3] = 1; /* segments left */
+		addr_parse(6, ip->home, p + 8);
+		p += 24;
 	}
 	if (frag) {
 		p[0] = ip->proto;
@@ -274,8 +283,8 @@ size_t pkt_build(const struct pkt_spec *s, uint8_t *out)
 	return off + ip_build(&oip, dgram, dlen, out + off);
 }
 
-static const char *l4_verify(const uint8_t *l3, int family, uint8_t proto, const uint8_t *l4,
-			     size_t l4len)
+static const char *l4_verify(const uint8_t *l3, const uint8_t *dst6, int family, uint8_t proto,
+			     const uint8_t *l4, size_t l4len)
 {
 	uint32_t sum = 0;
 
@@ -286,19 +295,22 @@ static const char *l4_verify(const uint8_t *l3, int family, uint8_t proto, const
 		return NULL; /* no checksum */
 	if (proto != IPPROTO_ICMP)
 		sum = family == 4 ? pseudo_sum(l3 + 12, l3 + 16, 4, proto, l4len)
-				  : pseudo_sum(l3 + 8, l3 + 24, 16, proto, l4len);
+				  : pseudo_sum(l3 + 8, dst6, 16, proto, l4len);
 	if (csum_fold_ref(csum_partial_ref(l4, l4len, sum)) != 0xffff)
 		return "L4 checksum";
 	return NULL;
 }
 
-/* Locates the L4 header; returns 0, or 1 for a fragment, or -1. */
+/* Locates the L4 header and, for IPv6, the pseudo header's destination: the
+ * final one when a routing header has segments left (RFC 8200 8.1); returns
+ * 0, or 1 for a fragment, or -1. */
 static int l4_locate(const uint8_t *f, size_t len, int *ret_family, uint8_t *ret_proto,
-		     size_t *ret_off, size_t *ret_len)
+		     size_t *ret_off, size_t *ret_len, const uint8_t **ret_dst6)
 {
 	const uint8_t *l3 = f + 14;
 	size_t ihl, off;
 
+	*ret_dst6 = l3 + 24;
 	if (len < 14 + 20)
 		return -1;
 	if (get16(f + 12) == 0x0800) {
@@ -318,6 +330,13 @@ static int l4_locate(const uint8_t *f, size_t len, int *ret_family, uint8_t *ret
 		*ret_proto = l3[off];
 		off += (l3[off + 1] + 1) * 8;
 	}
+	if (*ret_proto == IPPROTO_ROUTING) {
+		/* types 2 and 4 hold the final destination first */
+		if (l3[off + 3] && 14 + off + 24 <= len)
+			*ret_dst6 = l3 + off + 8;
+		*ret_proto = l3[off];
+		off += (l3[off + 1] + 1) * 8;
+	}
 	if (*ret_proto == IPPROTO_FRAGMENT)
 		return 1;
 	*ret_off = 14 + off;
@@ -327,11 +346,12 @@ static int l4_locate(const uint8_t *f, size_t len, int *ret_family, uint8_t *ret
 
 const char *pkt_verify_csums(const uint8_t *f, size_t len)
 {
+	const uint8_t *dst6;
 	size_t l4off, l4len;
 	uint8_t proto;
 	int family, rc;
 
-	rc = l4_locate(f, len, &family, &proto, &l4off, &l4len);
+	rc = l4_locate(f, len, &family, &proto, &l4off, &l4len, &dst6);
 	if (rc < 0)
 		return "not an untagged IPv4 or IPv6 frame";
 	if (family == 4 && csum_fold_ref(csum_partial_ref(f + 14, (f[14] & 0xf) * 4, 0)) != 0xffff)
@@ -340,16 +360,17 @@ const char *pkt_verify_csums(const uint8_t *f, size_t len)
 		return NULL; /* a fragment's L4 sum covers bytes it does not carry */
 	if (l4off + l4len > len)
 		return "IP length beyond the frame";
-	return l4_verify(f + 14, family, proto, f + l4off, l4len);
+	return l4_verify(f + 14, dst6, family, proto, f + l4off, l4len);
 }
 
 uint16_t pkt_l4_csum(const uint8_t *f, size_t len)
 {
+	const uint8_t *dst6;
 	size_t l4off, l4len;
 	uint8_t proto;
 	int family;
 
-	if (l4_locate(f, len, &family, &proto, &l4off, &l4len))
+	if (l4_locate(f, len, &family, &proto, &l4off, &l4len, &dst6))
 		return 0;
 	return get16(f + l4off + (proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 2));
 }

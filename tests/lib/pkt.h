@@ -36,6 +36,9 @@ struct pkt_ip {
 	bool mf;
 	uint32_t frag_id6; /* IPv6 fragment header identification */
 	bool hbh;	   /* IPv6: a hop-by-hop options header first */
+	/* IPv6: a type 2 routing header, one segment left, to this final
+	 * destination (the address the L4 pseudo header holds) */
+	const char *home;
 	int len_delta;	   /* added to the length field: a lie about the size */
 	uint8_t version;   /* 0: from family */
 };
