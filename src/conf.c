@@ -182,12 +182,83 @@ static const char *keep_file_name(struct pipeline_config *cfg, const char *path)
 	return files[cfg->n_files] ? files[cfg->n_files++] : NULL;
 }
 
+/* A configuration file is small text; more than this is a mistake. */
+#define CONF_FILE_MAX (1024 * 1024)
+
+/* The whole file, NUL-terminated, for config_read_string(): libconfig never
+ * reads a file itself, so an @include cannot make its scanner read a
+ * directory, where flex's fatal error would end the daemon on a reload. */
+static char *read_text(const char *path, struct conf_src *src, struct conf_errors *errs)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		conf_error(errs, src, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	buf = malloc(CONF_FILE_MAX + 1);
+	if (buf) {
+		while (len <= CONF_FILE_MAX &&
+		       (n = fread(buf + len, 1, CONF_FILE_MAX + 1 - len, f)) > 0)
+			len += n;
+		if (ferror(f)) {
+			conf_error(errs, src, "cannot read: %s", strerror(errno ? errno : EIO));
+			free(buf);
+			buf = NULL;
+		} else if (len > CONF_FILE_MAX) {
+			conf_error(errs, src, "larger than %d KiB; a configuration file is short text",
+				   CONF_FILE_MAX / 1024);
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[len] = '\0';
+		}
+	} else {
+		conf_error(errs, src, "cannot read: %s", strerror(ENOMEM));
+	}
+	fclose(f);
+	if (buf && strlen(buf) != len) {
+		src->line = 1;
+		for (n = 0; buf[n]; n++)
+			src->line += buf[n] == '\n';
+		conf_error(errs, src, "a NUL byte; configuration files are text");
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* libconfig's @include (a line that starts with it) is refused: the files
+ * in the directory are what gets merged, in name order. */
+static int refuse_include(const char *text, struct conf_src *src, struct conf_errors *errs)
+{
+	const char *line = text;
+
+	for (src->line = 1; line; src->line++) {
+		const char *p = line + strspn(line, " \t");
+
+		if (!strncmp(p, "@include", 8)) {
+			conf_error(errs, src, "@include is not supported: put the settings in a "
+				   "*.conf file of their own in the configuration directory "
+				   "(its files are merged in name order)");
+			return -EINVAL;
+		}
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	src->line = 0;
+	return 0;
+}
+
 int conf_load_file(struct pipeline_config *cfg, const char *path, struct conf_errors *errs)
 {
 	struct conf_src src = { path, 0 };
 	const config_setting_t *root;
 	const char *file;
 	unsigned before = errs->n;
+	char *text;
 	config_t lc;
 	int i;
 
@@ -195,18 +266,23 @@ int conf_load_file(struct pipeline_config *cfg, const char *path, struct conf_er
 	if (!file)
 		return -ENOMEM;
 	src.file = file;
-	config_init(&lc);
-	if (config_read_file(&lc, path) != CONFIG_TRUE) {
-		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
-			conf_error(errs, &src, "cannot read: %s", strerror(errno));
-		else {
-			src.line = config_error_line(&lc);
-			conf_error(errs, &src, "%s (libconfig syntax: name = value;)",
-				   config_error_text(&lc));
-		}
-		config_destroy(&lc);
+	text = read_text(path, &src, errs);
+	if (!text)
+		return -EINVAL;
+	if (refuse_include(text, &src, errs)) {
+		free(text);
 		return -EINVAL;
 	}
+	config_init(&lc);
+	if (config_read_string(&lc, text) != CONFIG_TRUE) {
+		src.line = config_error_line(&lc);
+		conf_error(errs, &src, "%s (libconfig syntax: name = value;)",
+			   config_error_text(&lc));
+		config_destroy(&lc);
+		free(text);
+		return -EINVAL;
+	}
+	free(text);
 	root = config_root_setting(&lc);
 	for (i = 0; i < config_setting_length(root); i++)
 		read_setting(cfg, config_setting_get_elem(root, i), file, errs);
