@@ -118,11 +118,15 @@ static __always_inline int inner_ipv6_exts(struct vxp_pkt *p, void *l3, __u32 to
 				return -VXP_REASON_INNER_TRUNCATED;
 			p->l4_proto = fh->nexthdr;
 			p->frag_id = fh->id;
-			if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET))
-				p->frag = VXP_FRAG_LATER;
-			else if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
-				p->frag = VXP_FRAG_FIRST;
 			off += sizeof(*fh);
+			/* what follows a later fragment's header is the middle
+			 * of the datagram, not headers (RFC 8200 4.5) */
+			if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET)) {
+				p->frag = VXP_FRAG_LATER;
+				return off > tot ? -VXP_REASON_INNER_MALFORMED : (int)off;
+			}
+			if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
+				p->frag = VXP_FRAG_FIRST;
 			break;
 		default:
 			return off > tot ? -VXP_REASON_INNER_MALFORMED : (int)off;

@@ -51,7 +51,9 @@ static __always_inline struct vxp_nat_value *nat_find(void *table, struct vxp_na
 		key->daddr = *daddr;
 		exact = bpf_map_lookup_elem(table, key);
 		__builtin_memset(&key->daddr, 0, sizeof(key->daddr));
-		if (exact)
+		/* to the unspecified address the lookup finds the marker
+		 * itself, which is no address rule (rules never name it) */
+		if (exact && exact != port)
 			return exact;
 	}
 	return (port->flags & VXP_NAT_F_WILDCARD) ? port : NULL;

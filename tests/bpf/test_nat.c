@@ -69,6 +69,11 @@ static const struct dp_case cases[] = {
 	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.50", .nat_port = 5050 },
 	{ "UDP 5000 elsewhere, no wildcard rule",
 	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.51"), PORTS(1, 5000) }, .reason = FWD },
+	/* found by the fuzzer's model: the port's marker entry has the
+	 * zero address as its key, and was taken for a rule */
+	{ "UDP 5000 to 0.0.0.0 is no address rule's",
+	  .in = { VX4, UDP4("10.0.5.1", "0.0.0.0"), PORTS(1, 5000) },
+	  .reason = VXP_REASON_NOT_FORWARDED },
 	{ "destination rule before source rule",
 	  .in = { VX4, UDP4("10.0.5.1", "10.2.99.1"), PORTS(42844, 53) }, .reason = FWD,
 	  .events = EV(NAT_HIT), .nat_addr = "10.2.0.53" },
