@@ -27,6 +27,8 @@ esac
 #           independently, nftables for the kernel's side of make bench,
 #           groff for the man page test, shellcheck, python3-yaml and
 #           cloud-init for the deployment test, valgrind for the memcheck test
+# fuzzing:  clang's libFuzzer runtime (libclang-rt-N-dev for clang N on Debian
+#           and Ubuntu, compiler-rt on Fedora)
 # packages: debhelper, lintian, devscripts (hardening-check), rpm and rpmlint
 #           to build and check them; debootstrap and systemd-container for the
 #           booted-systemd system test
@@ -38,7 +40,7 @@ DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
-	groff-base ShellCheck python3-pyyaml cloud-init valgrind
+	groff-base ShellCheck python3-pyyaml cloud-init valgrind compiler-rt
 	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container"
 
 deb_missing() {
@@ -47,6 +49,17 @@ deb_missing() {
 			printf '%s ' "$p"
 	done
 	command -v bpftool >/dev/null 2>&1 || [ -x /usr/sbin/bpftool ] || printf 'bpftool '
+	deb_fuzzer_pkg
+}
+
+# The package with clang's libFuzzer runtime, when clang is there without it.
+deb_fuzzer_pkg() {
+	command -v clang >/dev/null 2>&1 || return 0
+	[ -e "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ] && return 0
+	fz_major=$(clang -dumpversion | cut -d. -f1)
+	for fz_pkg in "libclang-rt-$fz_major-dev" "libclang-common-$fz_major-dev"; do
+		apt-cache show "$fz_pkg" >/dev/null 2>&1 && { echo "$fz_pkg"; return 0; }
+	done
 }
 
 # Debian ships bpftool as its own package; Ubuntu only in linux-tools.
@@ -70,6 +83,9 @@ install_deb() {
 	esac
 	# shellcheck disable=SC2086 # a list of package names
 	apt-get install -y -q --no-install-recommends $missing
+	# clang came with this run: its version names the fuzzing runtime's package
+	missing=$(deb_fuzzer_pkg)
+	[ -z "$missing" ] || apt-get install -y -q --no-install-recommends "$missing"
 	never_boot_cloud_init
 }
 
