@@ -6,11 +6,11 @@
 
 #include <linux/types.h>
 
-#define VXP_VXLAN_PORT_DEFAULT	 4789
+#define VXP_VXLAN_PORT_DEFAULT 4789
 /* The maps' layout: bump it with any change to a map's key, value or meaning,
  * so that a restarted daemon never reuses a map from systemd's fd store that
  * it would misread (src/datapath.c). */
-#define VXP_ABI_VERSION 1
+#define VXP_ABI_VERSION		 1
 #define VXP_DF_THRESHOLD_DEFAULT 1400
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
 #define VXP_DF_THRESHOLD_OFF 65535
@@ -24,7 +24,7 @@
 /* The program wakes the ring's reader only once this much waits in it; the
  * reader also drains it every VXP_FEATURES_DRAIN_MS. A wake-up per record
  * costs the sending CPU microseconds (an irq_work and a cross-CPU wake). */
-#define VXP_FEATURES_WAKEUP  (VXP_FEATURES_RING / 8)
+#define VXP_FEATURES_WAKEUP   (VXP_FEATURES_RING / 8)
 #define VXP_FEATURES_DRAIN_MS 100
 
 /*

@@ -16,8 +16,8 @@
 #define FUZZ_FRAMES_MAX	   8
 /* Joins the files of one configuration input, a line of its own: a comment
  * to libconfig, so a seed with it is still one valid file. */
-#define FUZZ_FILE_SEP	   "\n#--8<--\n"
-#define FUZZ_FILES_MAX	   4
+#define FUZZ_FILE_SEP  "\n#--8<--\n"
+#define FUZZ_FILES_MAX 4
 
 /* The next piece of data up to sep (or its end); false when none is left. */
 bool fuzz_next_piece(const uint8_t **data, size_t *size, const char *sep, const uint8_t **ret_piece,

@@ -52,7 +52,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/vxp-fuzz-conf.XXXXXX", tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/vxp-fuzz-conf.XXXXXX",
+		 tmp && strlen(tmp) < 32 ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "fuzz_conf: mkdtemp '%s': %s\n", dir, strerror(errno));
 		exit(1);
@@ -67,7 +68,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 __attribute__((format(printf, 2, 3), noreturn)) static void broken(const struct conf_errors *errs,
-								    const char *fmt, ...)
+								   const char *fmt, ...)
 {
 	va_list ap;
 	unsigned i;

@@ -109,8 +109,8 @@ static void hexdump(const char *tag, const uint8_t *b, size_t len)
 
 static const char *reason_name(int reason)
 {
-	return reason == VXP_NOT_OURS	 ? "not ours"
-	       : reason == MODEL_STEP6	 ? "a FIB lookup reason"
+	return reason == VXP_NOT_OURS	     ? "not ours"
+	       : reason == MODEL_STEP6	     ? "a FIB lookup reason"
 	       : reason == VXP_REASON__COUNT ? "several"
 					     : stats_reason_label(reason);
 }
@@ -131,10 +131,10 @@ __attribute__((format(printf, 2, 3))) static void broken(const char *name, const
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nmodel: kind %d, reason %s, events 0x%x, inner IPv%d proto %u frag %d%s%s\n",
-		cur.m->kind, reason_name(cur.m->reason), cur.m->events, cur.m->family,
-		cur.m->proto, cur.m->frag, cur.m->unsure ? ", unsure: " : "",
-		cur.m->unsure ? cur.m->unsure : "");
+	fprintf(stderr,
+		"\nmodel: kind %d, reason %s, events 0x%x, inner IPv%d proto %u frag %d%s%s\n",
+		cur.m->kind, reason_name(cur.m->reason), cur.m->events, cur.m->family, cur.m->proto,
+		cur.m->frag, cur.m->unsure ? ", unsure: " : "", cur.m->unsure ? cur.m->unsure : "");
 	if (cur.r)
 		fprintf(stderr, "program: verdict %u, reason %s\n", cur.r->verdict,
 			reason_name(cur.reason));
@@ -230,9 +230,11 @@ static int counted_reason(const struct dp_result *r, size_t len)
 		if (!c->packets && !c->bytes)
 			continue;
 		if (c->packets != 1 || c->bytes != len)
-			broken("counted-once", "reason %s moved by %llu packets, %llu bytes "
-			       "for one frame of %zu bytes", stats_reason_label(i),
-			       (unsigned long long)c->packets, (unsigned long long)c->bytes, len);
+			broken("counted-once",
+			       "reason %s moved by %llu packets, %llu bytes "
+			       "for one frame of %zu bytes",
+			       stats_reason_label(i), (unsigned long long)c->packets,
+			       (unsigned long long)c->bytes, len);
 		found = found == VXP_NOT_OURS ? i : VXP_REASON__COUNT;
 	}
 	if (found == VXP_REASON__COUNT)
@@ -303,8 +305,8 @@ static void check_reason(const struct model_frame *m, int reason, const struct d
 		snprintf(name, sizeof(name), "reason-%s-not-%s",
 			 m->reason == MODEL_STEP6 ? "fib" : stats_reason_label(m->reason),
 			 reason == VXP_NOT_OURS ? "not-ours" : stats_reason_label(reason));
-		broken(case_name(m, name), "counted as %s; the contract says %s", reason_name(reason),
-		       reason_name(m->reason));
+		broken(case_name(m, name), "counted as %s; the contract says %s",
+		       reason_name(reason), reason_name(m->reason));
 		return;
 	}
 	if (is_step6(reason) && (reason == VXP_REASON_TTL_EXPIRING) != (m->ttl <= 1))
@@ -332,8 +334,8 @@ static void check_record(const struct model_frame *m, int reason)
 		return;
 	if (f->reason != reason || f->vni != m->vni || f->family != m->family ||
 	    f->proto != m->proto || f->len != m->tot)
-		broken(name, "record says reason %u vni %u IPv%u proto %u len %u",
-		       f->reason, f->vni, f->family, f->proto, f->len);
+		broken(name, "record says reason %u vni %u IPv%u proto %u len %u", f->reason,
+		       f->vni, f->family, f->proto, f->len);
 	if (memcmp(f->saddr.bytes, m->saddr, alen) || memcmp(f->daddr.bytes, m->daddr, alen))
 		broken(name, "record addresses are not the packet's before NAT");
 	if (ntohs(f->sport) != (m->l4 ? m->sport : 0) || ntohs(f->dport) != (m->l4 ? m->dport : 0))
@@ -405,8 +407,9 @@ static void run_checked(const uint8_t *f, size_t len, const struct model_frame *
 		check_bytes(f, len, m, &r, reason);
 	note_shape(m, reason, &r);
 	if (verbose)
-		fprintf(stderr, "frame of %zu bytes: %s, events 0x%x, verdict %u, %u bytes out%s%s\n",
-			len, reason_name(reason), m->events, r.verdict, r.out_len,
+		fprintf(stderr,
+			"frame of %zu bytes: %s, events 0x%x, verdict %u, %u bytes out%s%s\n", len,
+			reason_name(reason), m->events, r.verdict, r.out_len,
 			m->unsure ? "; model unsure: " : "", m->unsure ? m->unsure : "");
 }
 

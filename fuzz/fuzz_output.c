@@ -114,14 +114,14 @@ static void check_macs(const uint8_t *in, const struct model_frame *m, const uin
 		if (!(!memcmp(out, mac_gw, 6) && !memcmp(out + 6, mac_out0, 6)) &&
 		    !(!memcmp(out, mac_mtu_gw, 6) && !memcmp(out + 6, mac_mtu0, 6)))
 			broken("forward-macs", "forwarded with MACs that are no egress and "
-			       "neighbour pair of a tx port");
+					       "neighbour pair of a tx port");
 		if (!memcmp(out + 6, mac_mtu0, 6) && m->tot > 1280)
 			broken("forward-mtu", "%u bytes forwarded out of a 1280-byte MTU", m->tot);
 		return;
 	}
 	if (memcmp(out, m->outer_dmac, 6) || memcmp(out + 6, m->inner_smac, 6))
 		broken("kernel-macs", "handed to the kernel without the outer destination MAC "
-		       "and the inner source MAC");
+				      "and the inner source MAC");
 }
 
 /* The inner IP packet as it must leave, but for the checksum fields. */
@@ -148,8 +148,8 @@ static void expected_ip(const uint8_t *ip_in, const struct model_frame *m, const
 	memcpy(exp + l4_csum_off(m), ip_out + l4_csum_off(m), 2);
 }
 
-static void check_l4_csum(const uint8_t *ip_in, const struct model_frame *m,
-			  const uint8_t *ip_out, fuzz_broken_fn broken)
+static void check_l4_csum(const uint8_t *ip_in, const struct model_frame *m, const uint8_t *ip_out,
+			  fuzz_broken_fn broken)
 {
 	size_t c = l4_csum_off(m);
 	uint16_t in_c = model_get16(ip_in + c), out_c = model_get16(ip_out + c);
@@ -180,8 +180,10 @@ void fuzz_check_output(const uint8_t *in, size_t len, const struct model_frame *
 	size_t want = len - m->l3 + 14, i;
 
 	if (r->out_len != want)
-		broken("decap-length", "%u bytes left; the inner packet has %zu with its "
-		       "Ethernet header", r->out_len, want);
+		broken("decap-length",
+		       "%u bytes left; the inner packet has %zu with its "
+		       "Ethernet header",
+		       r->out_len, want);
 	if (model_get16(out + 12) != m->ethertype)
 		broken("decap-ethertype", "ethertype 0x%04x, inner 0x%04x", model_get16(out + 12),
 		       m->ethertype);

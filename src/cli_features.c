@@ -23,7 +23,7 @@
 
 struct summary {
 	unsigned long records;
-	double first, last; /* seconds, CLOCK_REALTIME */
+	double first, last;		  /* seconds, CLOCK_REALTIME */
 	double lat_sum, lat_min, lat_max; /* microseconds */
 };
 
@@ -75,8 +75,8 @@ static void print_record(const struct cli *c, const struct feature_msg *m)
 		addr_format(f->family, &f->saddr, f->sport, src, sizeof(src));
 		addr_format(f->family, &f->daddr, f->dport, dst, sizeof(dst));
 		printf("%s.%06u %-8u %-6s %-40s %-40s %5u %s%-8s%s %-16s %8.1f\n", when,
-		       (unsigned)(m->time_ns % 1000000000ULL / 1000), f->vni, proto, src, dst, f->len,
-		       cli_color(c, !strcmp(verdict, "drop") ? "\033[31m" : ""), verdict,
+		       (unsigned)(m->time_ns % 1000000000ULL / 1000), f->vni, proto, src, dst,
+		       f->len, cli_color(c, !strcmp(verdict, "drop") ? "\033[31m" : ""), verdict,
 		       cli_color(c, !strcmp(verdict, "drop") ? "\033[0m" : ""), reason, lat);
 	}
 }
@@ -167,8 +167,9 @@ int cli_features(const struct cli *c)
 	rate = (unsigned)json_num(st, "feature_sampling", 0);
 	json_free(st);
 	if (!rate) {
-		fprintf(stderr, "Feature sampling is off: set feature_sampling = N (1 record in N "
-				"packets) in pipeline.conf, then systemctl reload vxlan-pipeline\n");
+		fprintf(stderr,
+			"Feature sampling is off: set feature_sampling = N (1 record in N "
+			"packets) in pipeline.conf, then systemctl reload vxlan-pipeline\n");
 		return CLI_FAILED;
 	}
 	p[0].fd = connect_stream(c, path, sizeof(path));

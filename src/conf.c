@@ -208,7 +208,8 @@ static char *read_text(const char *path, struct conf_src *src, struct conf_error
 			free(buf);
 			buf = NULL;
 		} else if (len > CONF_FILE_MAX) {
-			conf_error(errs, src, "larger than %d KiB; a configuration file is short text",
+			conf_error(errs, src,
+				   "larger than %d KiB; a configuration file is short text",
 				   CONF_FILE_MAX / 1024);
 			free(buf);
 			buf = NULL;
@@ -240,7 +241,8 @@ static int refuse_include(const char *text, struct conf_src *src, struct conf_er
 		const char *p = line + strspn(line, " \t");
 
 		if (!strncmp(p, "@include", 8)) {
-			conf_error(errs, src, "@include is not supported: put the settings in a "
+			conf_error(errs, src,
+				   "@include is not supported: put the settings in a "
 				   "*.conf file of their own in the configuration directory "
 				   "(its files are merged in name order)");
 			return -EINVAL;

@@ -123,7 +123,8 @@ static int attach_all(struct daemon *d, struct fdstore *s)
 	if (!egress_needs_program(d))
 		return 0;
 	prog = datapath_egress_fd(d->dp);
-	d->link_out = daemon_take_link(d, s, FDSTORE_LINK_OUT, prog, &d->out, "egress", &d->mode_out);
+	d->link_out =
+		daemon_take_link(d, s, FDSTORE_LINK_OUT, prog, &d->out, "egress", &d->mode_out);
 	if (d->link_out < 0)
 		d->link_out = attach_one(d, prog, &d->out, "egress", &d->mode_out);
 	if (d->link_out < 0)

@@ -33,7 +33,7 @@ struct daemon_rates {
 	double kernel;	  /* handed to the kernel */
 	double dropped;
 	double unmatched; /* of dropped: no NAT rule, with unmatched = "drop" */
-	double filtered; /* VNI or flag not accepted */
+	double filtered;  /* VNI or flag not accepted */
 	double nat_hit_pct;
 };
 

@@ -63,10 +63,14 @@ int daemon_apply(struct daemon *d, const struct pipeline_config *cfg)
  * kept in next, so what the daemon holds stays what it runs. */
 static unsigned keep_restart_only(const struct pipeline_config *cur, struct pipeline_config *next)
 {
-	static const enum conf_key keys[] = { CONF_INGRESS,	   CONF_EGRESS,
-					      CONF_XDP_MODE,	   CONF_VXLAN_PORT,
-					      CONF_METRICS_LISTEN, CONF_CONTROL_SOCKET,
-					      CONF_ALLOW_DEFAULT_ROUTE, CONF_ENA_FIX,
+	static const enum conf_key keys[] = { CONF_INGRESS,
+					      CONF_EGRESS,
+					      CONF_XDP_MODE,
+					      CONF_VXLAN_PORT,
+					      CONF_METRICS_LISTEN,
+					      CONF_CONTROL_SOCKET,
+					      CONF_ALLOW_DEFAULT_ROUTE,
+					      CONF_ENA_FIX,
 					      CONF_USER };
 	bool changed[CONF__COUNT] = {
 		[CONF_INGRESS] = strcmp(cur->ingress, next->ingress) != 0,

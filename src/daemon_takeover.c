@@ -58,9 +58,10 @@ int daemon_take_link(struct daemon *d, struct fdstore *s, const char *name, int 
 	if (!why && bpf_link_update(link, prog_fd, NULL))
 		why = strerror(errno);
 	if (why) {
-		log_notice("not taking over the previous daemon's XDP link on %s interface '%s' "
-			   "(%s): attaching afresh, and what arrives meanwhile passes to the kernel",
-			   role, nd->name, why);
+		log_notice(
+			"not taking over the previous daemon's XDP link on %s interface '%s' "
+			"(%s): attaching afresh, and what arrives meanwhile passes to the kernel",
+			role, nd->name, why);
 		close(link);
 		return -1;
 	}

@@ -72,7 +72,8 @@ static int reuse_maps(struct datapath *dp, struct fdstore *store)
 	int fds[16], n = 0, i = 0, found = 0, reused = 0, err = 0;
 	bool nat = true;
 
-	bpf_object__for_each_map(m, dp->skel->obj) {
+	bpf_object__for_each_map(m, dp->skel->obj)
+	{
 		if (bpf_map__is_internal(m) || n == (int)(sizeof(fds) / sizeof(fds[0])))
 			continue;
 		store_name(m, name, sizeof(name));
@@ -82,7 +83,8 @@ static int reuse_maps(struct datapath *dp, struct fdstore *store)
 			nat = false;
 		n++;
 	}
-	bpf_object__for_each_map(m, dp->skel->obj) {
+	bpf_object__for_each_map(m, dp->skel->obj)
+	{
 		if (bpf_map__is_internal(m) || i == n)
 			continue;
 		if (fds[i] >= 0 && map_fits(m, fds[i]) && (nat || !is_nat(m))) {
@@ -90,13 +92,13 @@ static int reuse_maps(struct datapath *dp, struct fdstore *store)
 				err = -errno;
 			reused += !err;
 		} else if (found) {
-			log_notice("the previous daemon's map '%s' %s: a new one replaces it, and %s",
-				   bpf_map__name(m),
-				   fds[i] < 0 ? "is not in the store"
-				   : map_fits(m, fds[i])
-					   ? "goes with NAT maps that do not fit"
-					   : "does not fit this program",
-				   map_loss(bpf_map__name(m)));
+			log_notice(
+				"the previous daemon's map '%s' %s: a new one replaces it, and %s",
+				bpf_map__name(m),
+				fds[i] < 0	      ? "is not in the store"
+				: map_fits(m, fds[i]) ? "goes with NAT maps that do not fit"
+						      : "does not fit this program",
+				map_loss(bpf_map__name(m)));
 		}
 		if (fds[i] >= 0)
 			close(fds[i]); /* reuse_fd took a copy */
@@ -111,7 +113,8 @@ int datapath_store(const struct datapath *dp)
 	char name[FDSTORE_NAME_MAX];
 	int n = 0, err;
 
-	bpf_object__for_each_map(m, dp->skel->obj) {
+	bpf_object__for_each_map(m, dp->skel->obj)
+	{
 		if (bpf_map__is_internal(m))
 			continue;
 		store_name(m, name, sizeof(name));

@@ -248,7 +248,8 @@ int page_status(struct daemon *d, struct buf *b)
 	for (i = 0; !d->cfg.any_vni && i < d->cfg.n_vnis; i++)
 		buf_printf(b, "%s%u", i ? ", " : "[", d->cfg.vnis[i]);
 	buf_printf(b,
-		   "%s, \"feature_sampling\": %u, \"df_threshold\": %u, \"unmatched\": \"%s\", \"target_pps\": %llu, "
+		   "%s, \"feature_sampling\": %u, \"df_threshold\": %u, \"unmatched\": \"%s\", "
+		   "\"target_pps\": %llu, "
 		   "\"stats_interval\": %u, \"reloads\": %u, \"reload_failures\": %u, "
 		   "\"last_reload\": {\"ok\": %s, \"time\": %lld, \"message\": ",
 		   d->cfg.any_vni ? "" : "]", d->cfg.feature_sampling, d->cfg.df_threshold,

@@ -14,8 +14,15 @@
 #include "cli.h"
 #include "conf.h"
 
-enum { OPT_SOCKET = 256, OPT_CONFIG_DIR, OPT_JSON, OPT_INTERVAL, OPT_COUNT, OPT_FORMAT,
-       OPT_VERSION };
+enum {
+	OPT_SOCKET = 256,
+	OPT_CONFIG_DIR,
+	OPT_JSON,
+	OPT_INTERVAL,
+	OPT_COUNT,
+	OPT_FORMAT,
+	OPT_VERSION
+};
 
 static const struct option options[] = {
 	{ "socket", required_argument, NULL, OPT_SOCKET },

@@ -39,8 +39,8 @@ struct pkt_ip {
 	/* IPv6: a type 2 routing header, one segment left, to this final
 	 * destination (the address the L4 pseudo header holds) */
 	const char *home;
-	int len_delta;	   /* added to the length field: a lie about the size */
-	uint8_t version;   /* 0: from family */
+	int len_delta;	 /* added to the length field: a lie about the size */
+	uint8_t version; /* 0: from family */
 };
 
 struct pkt_l4 {
