@@ -46,6 +46,32 @@ static int n_records;
  * program runs in the kernel, where no coverage instrumentation reaches. */
 __attribute__((used, section("__libfuzzer_extra_counters"))) static uint8_t shapes[1 << 14];
 
+/* What the program reached, in the kernel where libFuzzer's coverage does
+ * not: the reasons counted and the distinct shapes, told at exit. */
+static bool reached[VXP_REASON__COUNT];
+static bool not_ours_reached;
+static uint8_t seen_shapes[sizeof(shapes) / 8];
+static unsigned n_shapes;
+
+static void report_reached(void)
+{
+	char missing[512] = "";
+	size_t used = 0;
+	int i, n = 0;
+
+	for (i = 0; i < VXP_REASON__COUNT; i++) {
+		if (reached[i]) {
+			n++;
+			continue;
+		}
+		used += (size_t)snprintf(missing + used, used < sizeof(missing) ? sizeof(missing) - used : 0,
+					 "%s%s", used ? ", " : "", stats_reason_label(i));
+	}
+	fprintf(stderr, "fuzz_datapath: reasons reached: %d of %d%s%s%s; not ours: %s; shapes: %u\n", n,
+		VXP_REASON__COUNT, n < VXP_REASON__COUNT ? " (not: " : "", missing,
+		n < VXP_REASON__COUNT ? ")" : "", not_ours_reached ? "yes" : "no", n_shapes);
+}
+
 /* The run being checked, for the report when an invariant fails. */
 static struct {
 	const uint8_t *in;
@@ -209,6 +235,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	verbose = v && !strcmp(v, "1");
 	datapath_set_drop_unmatched(env.dp, set.drop_unmatched);
 	datapath_set_sample_rate(env.dp, 1);
+	atexit(report_reached);
 	ring = ring_buffer__new(datapath_features_fd(env.dp), on_record, NULL, NULL);
 	frag_fd = find_map(env.prog_fd, "vxp_frag");
 	if (!ring || frag_fd < 0) {
@@ -364,8 +391,17 @@ static void note_shape(const struct model_frame *m, int reason, const struct dp_
 		v[11] |= (r->delta.event[i] ? 1U : 0) << i;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		h = (h ^ v[i]) * 16777619u;
+	/* libFuzzer clears its counters before each run; this set stays */
+	if (!(seen_shapes[h % sizeof(shapes) / 8] & (1U << (h % 8)))) {
+		seen_shapes[h % sizeof(shapes) / 8] |= (uint8_t)(1U << (h % 8));
+		n_shapes++;
+	}
 	if (shapes[h % sizeof(shapes)] < 255)
 		shapes[h % sizeof(shapes)]++;
+	if (reason >= 0 && reason < VXP_REASON__COUNT)
+		reached[reason] = true;
+	else if (reason == VXP_NOT_OURS)
+		not_ours_reached = true;
 }
 
 /* What is not ours leaves unchanged; what is decapsulated and not dropped

@@ -111,6 +111,10 @@ run() {
 	record "$h" cov "$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')"
 	record "$h" ft "$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')"
 	record "$h" corpus "$(find "$BUILD/fuzz/corpus/$h" -type f | wc -l)"
+	# the data plane harness's own coverage of the program, in the kernel
+	record "$h" reasons "$(sed -n 's/^fuzz_datapath: reasons reached: \([0-9]*\) of.*/\1/p' "$log")"
+	record "$h" shapes "$(sed -n 's/^fuzz_datapath: .* shapes: \([0-9]*\)$/\1/p' "$log")"
+	record "$h" reached "$(sed -n 's/^fuzz_datapath: \(reasons reached: .*\)$/\1/p' "$log")"
 	record "$h" crashes $((after - before))
 	record "$h" status ok
 	if [ "$rc" -ne 0 ] || [ "$after" -ne "$before" ]; then
@@ -152,7 +156,12 @@ summary() {
 		json="$json, \"$h\": {\"status\": \"${R[$h.status]}\""
 		json="$json, \"executions\": ${R[$h.executions]:-0}, \"exec_per_sec\": ${R[$h.exec_per_sec]:-0}"
 		json="$json, \"cov\": ${R[$h.cov]:-0}, \"ft\": ${R[$h.ft]:-0}"
-		json="$json, \"corpus\": ${R[$h.corpus]}, \"crashes\": ${R[$h.crashes]}}"
+		json="$json, \"corpus\": ${R[$h.corpus]}, \"crashes\": ${R[$h.crashes]}"
+		if [ -n "${R[$h.reasons]:-}" ]; then
+			printf '%-9s %s\n' "" "${R[$h.reached]}"
+			json="$json, \"reasons_reached\": ${R[$h.reasons]}, \"shapes\": ${R[$h.shapes]:-0}"
+		fi
+		json="$json}"
 	done
 	echo "$json}"
 }
