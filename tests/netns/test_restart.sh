@@ -112,7 +112,7 @@ test_unfit_map() {
 	# a bpffs of its own: ip netns exec mounts a /sys without /sys/fs/bpf
 	local pin=$TB_DIR/bpffs/stats abi
 	mkdir -p "$TB_DIR/bpffs" && mount -t bpf bpf "$TB_DIR/bpffs"
-	abi=$(sed -n 's/^#define VXP_ABI_VERSION \([0-9]*\).*/\1/p' \
+	abi=$(sed -n 's/^#define VXP_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
 		"${VXP_TOP_SRCDIR:-$BUILD/..}/bpf/vxlan_pipeline.h")
 	bpftool map create "$pin" type percpu_array key 4 value 8 entries 1 name vxp_stats
 	start_service --preload "map$abi-vxp_stats=$pin"

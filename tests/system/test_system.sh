@@ -70,7 +70,14 @@ leader() {
 }
 for _ in $(seq 100); do LEADER=$(leader) && break; sleep 0.2; done
 ct() { nsenter -t "$LEADER" -m -u -i -n -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-state=$(ct timeout 60 systemctl is-system-running --wait 2>/dev/null)
+# until systemd's bus is up, systemctl prints nothing; 120 s at most
+state=""
+deadline=$((SECONDS + 120))
+while [ $SECONDS -lt $deadline ]; do
+	state=$(ct timeout 60 systemctl is-system-running --wait 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != offline ] && break
+	sleep 1
+done
 [ "$state" = running ] || [ "$state" = degraded ]
 ok $? "the container boots: systemd says '$state'"
 [ "$state" = degraded ] && diag "$(ct systemctl --failed --no-legend 2>&1)"
