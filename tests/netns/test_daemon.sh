@@ -93,6 +93,11 @@ test_reload_under_traffic() {
 	"$FT" split "$TB_DIR/a.seq" "$TB_DIR/b.seq" 20000 >"$TB_DIR/split.out"
 	ok $? "reload to a new target at 5000 pps: each of 20000 datagrams once, old target before new"
 	diag "$(cat "$TB_DIR/split.out")"
+	# where a loss happened: in the pipeline, or at the sink's sockets
+	grep -q "missing 0," "$TB_DIR/split.out" ||
+		diag "$(tb_src ip -s link show s-eth0 | sed -n '3,6p')
+$("$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" stats 2>&1 | grep -E 'forwarded|dropped|kernel')
+sink: $(ip netns exec "$TB_SINK" grep '^Udp:' /proc/net/snmp | tail -n 1)"
 	grep -q 'reload done' "$TB_DIR/daemon.log"
 	ok $? "the daemon logs the reload"
 	tb_daemon_stop
