@@ -379,7 +379,7 @@ test_sighup_storm() {
 # attaching (on ENA an attach resets the link, so a restart loop must not). The traffic the kernel handles on the interfaces is
 # not affected.
 test_metrics_port_taken() {
-	local squatter status
+	local squatter
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6500"
 	ip netns exec "$TB_DUT" "$FT" tcp-echo "$METRICS" 60 >"$TB_DIR/squat.out" 2>&1 &
 	squatter=$!
@@ -387,12 +387,9 @@ test_metrics_port_taken() {
 	for _ in $(seq 50); do grep -q listening "$TB_DIR/squat.out" && break; sleep 0.1; done
 	tb_daemon_start --config-dir "$TB_DIR/conf"
 	ok $((!$?)) "metrics port taken: the daemon does not get to READY=1"
-	wait "$TB_DAEMON_PID"
-	status=$?
-	kill -TERM "$TB_NOTIFY_PID"
-	wait "$TB_NOTIFY_PID"
-	[ "$status" = 1 ] && grep -q '^ERRNO=98$' "$TB_DIR/notify.log" && ! grep -q '^READY=1' "$TB_DIR/notify.log"
-	ok $? "it exits with status 1 ($status) and tells systemd ERRNO=98"
+	failed_start
+	[ "$STATUS" = 1 ] && grep -q '^ERRNO=98$' "$TB_DIR/notify.log" && ! grep -q '^READY=1' "$TB_DIR/notify.log"
+	ok $? "it exits with status 1 ($STATUS) and tells systemd ERRNO=98"
 	grep -q "error: Failed to listen on $METRICS for /metrics and /healthz: Address already in use (set metrics_listen to a free address:port, or \"\" for off)" \
 		"$TB_DIR/daemon.log"
 	ok $? "the log names the address, the reason and the fix"
@@ -407,6 +404,15 @@ test_metrics_port_taken() {
 	start "10.200.0.2:6500" && batch 6500 1000
 	ok $? "with the port free the same configuration starts and forwards (1000 of 1000)"
 	tb_daemon_stop
+}
+
+# failed_start: after a tb_daemon_start that did not get to READY=1, the
+# daemon's exit status in STATUS, and the notify listener stopped
+failed_start() {
+	wait "$TB_DAEMON_PID"
+	STATUS=$?
+	kill -TERM "$TB_NOTIFY_PID"
+	wait "$TB_NOTIFY_PID"
 }
 
 # nat_rules N FILE: N rules, one port each: dst_port 5000 to :6601, then
@@ -428,23 +434,19 @@ nat_rules() {
 # attached. On reload the reload fails and the rules in force stay, the
 # traffic with them. Exactly VXP_NAT_ENTRIES_MAX entries fit.
 test_nat_table_full() {
-	local max status
-	max=$(sed -n 's/^#define VXP_NAT_ENTRIES_MAX[[:space:]]*\([0-9]*\).*/\1/p' \
-		"${VXP_TOP_SRCDIR:-$BUILD/..}/bpf/vxlan_pipeline.h")
+	local max
+	max=$(vxp_define VXP_NAT_ENTRIES_MAX)
 	[ -n "$max" ]
 	ok $? "VXP_NAT_ENTRIES_MAX is $max"
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6600"
 	nat_rules $((max + 1)) "$TB_DIR/conf/nat.conf"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
 	ok $((!$?)) "$((max + 1)) rules at start: the daemon does not start"
-	wait "$TB_DAEMON_PID"
-	status=$?
-	kill -TERM "$TB_NOTIFY_PID"
-	wait "$TB_NOTIFY_PID"
-	[ "$status" = 78 ] && grep -q '^ERRNO=22$' "$TB_DIR/notify.log" &&
+	failed_start
+	[ "$STATUS" = 78 ] && grep -q '^ERRNO=22$' "$TB_DIR/notify.log" &&
 		grep -q "error: $TB_DIR/conf/nat.conf:$((max + 2)): the NAT table is full at this rule: it holds $max entries" \
 			"$TB_DIR/daemon.log"
-	ok $? "exit 78 ($status), ERRNO=22, and the log names the first rule that does not fit"
+	ok $? "exit 78 ($STATUS), ERRNO=22, and the log names the first rule that does not fit"
 	diag "$(grep error "$TB_DIR/daemon.log")"
 	! tb_xdp_attached "$TB_DUT" d-in0 && ! tb_xdp_attached "$TB_DUT" d-out0
 	ok $? "nothing attached"

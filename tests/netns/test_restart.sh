@@ -10,9 +10,7 @@ set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
-TG=$BUILD/src/vxlan-trafficgen
 SVCMAN=$BUILD/tests/netns/svcman
-SINK=$BUILD/tests/bench/xdpsink
 RATE=${VXP_RESTART_RATE:-500000}
 
 require_root "the restart test"
@@ -39,26 +37,6 @@ stop_service() {
 	wait "$SVC"
 }
 
-# under_load ACTION: RATE pps for 4 s into the sink, ACTION 1.5 s in; sets
-# SENT and GOT
-under_load() {
-	ip netns exec "$TB_SINK" "$SINK" k-eth0 30 6000 >"$TB_DIR/sink.json" &
-	local sink=$! send
-	tb_track $sink
-	for _ in $(seq 50); do grep -q attached "$TB_DIR/sink.json" && break; sleep 0.1; done
-	ip netns exec "$TB_SRC" "$TG" --raw s-eth0 --dst 10.100.0.1 --vni 42 --rate "$RATE" \
-		--duration 4 --flows 8 --json -q >"$TB_DIR/send.json" &
-	send=$!
-	tb_track $send
-	sleep 1.5
-	"$@"
-	wait "$send"
-	sleep 0.5
-	kill -TERM "$sink"
-	wait "$sink"
-	SENT=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
-	GOT=$(sed -n 's/.*"packets": \([0-9]*\).*/\1/p' "$TB_DIR/sink.json")
-}
 restart() {
 	kill -USR1 "$SVC"
 	wait_logged '^READY=1$' 2
@@ -77,7 +55,7 @@ test_restart() {
 		[ "$(logged 'FDSTORE=1\|FDNAME=link-egress$')" = 1 ] &&
 		[ "$(logged 'FDSTORE=1\|FDNAME=map[0-9]+-vxp_')" -ge 7 ]
 	ok $? "it stores both links and $(logged 'FDSTORE=1\|FDNAME=map[0-9]+-vxp_') maps"
-	under_load restart
+	tb_under_load "$RATE" 6000 restart
 	[ -n "$SENT" ] && [ "$SENT" -gt 0 ] && [ "$GOT" = "$SENT" ]
 	ok $? "a restart under $RATE pps: $SENT sent, $GOT at the sink, $((SENT - GOT)) lost"
 	grep -q "SPAWN pid=[0-9]* fds=1[0-9]" "$TB_DIR/svc.log" &&
@@ -90,7 +68,7 @@ test_restart() {
 	fwd=$(cli stats --json | sed -n 's/.*"forwarded": {"result": "redirect", "packets": \([0-9]*\).*/\1/p')
 	[ "$fwd" = "$SENT" ]
 	ok $? "the counters carried over: $fwd forwarded in all, by both daemons"
-	under_load kill9
+	tb_under_load "$RATE" 6000 kill9
 	[ "$GOT" = "$SENT" ]
 	ok $? "kill -9 and a restart: $SENT sent, $GOT at the sink, $((SENT - GOT)) lost"
 	stop_service
@@ -102,7 +80,7 @@ test_restart() {
 # The same restart with nothing kept: the sink must see the gap.
 test_without_store() {
 	start_service --no-store
-	under_load restart
+	tb_under_load "$RATE" 6000 restart
 	[ "$GOT" -lt "$SENT" ]
 	ok $? "without the store the restart loses $((SENT - GOT)) of $SENT (the count sees a gap)"
 	stop_service
@@ -112,8 +90,7 @@ test_unfit_map() {
 	# a bpffs of its own: ip netns exec mounts a /sys without /sys/fs/bpf
 	local pin=$TB_DIR/bpffs/stats abi
 	mkdir -p "$TB_DIR/bpffs" && mount -t bpf bpf "$TB_DIR/bpffs"
-	abi=$(sed -n 's/^#define VXP_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
-		"${VXP_TOP_SRCDIR:-$BUILD/..}/bpf/vxlan_pipeline.h")
+	abi=$(vxp_define VXP_ABI_VERSION)
 	bpftool map create "$pin" type percpu_array key 4 value 8 entries 1 name vxp_stats
 	start_service --preload "map$abi-vxp_stats=$pin"
 	ok $? "a stored vxp_stats of another layout: the daemon still starts"

@@ -118,6 +118,14 @@ receive() { # receive PORT COUNT SECONDS: the collector, in the background
 	RECV=$!
 }
 received() { sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv-$1.json"; }
+# through PORT COUNT: COUNT datagrams at 5000 pps; how many arrived at PORT
+through() {
+	receive "$1" "$2" 10
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count "$2" -q >/dev/null
+	wait "$RECV"
+	received "$1"
+}
 
 test_start_and_forward() {
 	conf 6000
@@ -125,11 +133,7 @@ test_start_and_forward() {
 	ok $? "systemctl restart with the testbed's interfaces"
 	[ "$(ct systemctl is-active vxlan-pipeline)" = active ]
 	ok $? "the unit is active"
-	receive 6000 1000 10
-	sleep 0.3
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 1000 -q >/dev/null
-	wait "$RECV"
-	[ "$(received 6000)" = 1000 ]
+	[ "$(through 6000 1000)" = 1000 ]
 	ok $? "1000 packets NATed to 10.200.0.2:6000 and received ($(received 6000))"
 	ct vxlan-pipeline status >"$TB_DIR/status.txt"
 	ok $? "vxlan-pipeline status in the container: $(head -n 1 "$TB_DIR/status.txt")"
@@ -175,11 +179,7 @@ test_broken_reload() {
 	diag "$(grep 'nat.conf:1' "$TB_DIR/journal1.txt" | head -n 2)"
 	[ "$(ct systemctl is-active vxlan-pipeline)" = active ]
 	ok $? "the daemon keeps running"
-	receive 6001 500 10
-	sleep 0.3
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 500 -q >/dev/null
-	wait "$RECV"
-	[ "$(received 6001)" = 500 ]
+	[ "$(through 6001 500)" = 500 ]
 	ok $? "and the old rules stay in force (500 to port 6001)"
 	cp "$TB_DIR/nat.good" "$ROOT/etc/vxlan-pipeline/nat.conf"
 }
@@ -188,25 +188,10 @@ test_broken_reload() {
 # the links and maps wait in systemd's fd store, the new daemon takes them
 # over, and nothing is lost.
 test_restart_under_traffic() {
-	ip netns exec "$TB_SINK" "$BUILD/tests/bench/xdpsink" k-eth0 30 6001 >"$TB_DIR/sink.json" &
-	local sink=$! send sent got
-	tb_track $sink
-	for _ in $(seq 50); do grep -q attached "$TB_DIR/sink.json" && break; sleep 0.1; done
-	ip netns exec "$TB_SRC" "$TG" --raw s-eth0 --dst 10.100.0.1 --vni 42 --rate 500000 \
-		--duration 4 --flows 8 --json -q >"$TB_DIR/send.json" &
-	send=$!
-	tb_track $send
-	sleep 1.5
-	ct systemctl restart vxlan-pipeline
-	ok $? "systemctl restart while 500 kpps flow"
-	wait "$send"
-	sleep 0.5
-	kill -TERM "$sink"
-	wait "$sink"
-	sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
-	got=$(sed -n 's/.*"packets": \([0-9]*\).*/\1/p' "$TB_DIR/sink.json")
-	[ -n "$sent" ] && [ "$sent" -gt 0 ] && [ "$got" = "$sent" ]
-	ok $? "restart under 500 kpps: $sent sent, $got at the collector, $((sent - got)) lost"
+	tb_under_load 500000 6001 ct systemctl restart vxlan-pipeline
+	ok "$ACTED" "systemctl restart while 500 kpps flow"
+	[ -n "$SENT" ] && [ "$SENT" -gt 0 ] && [ "$GOT" = "$SENT" ]
+	ok $? "restart under 500 kpps: $SENT sent, $GOT at the collector, $((SENT - GOT)) lost"
 	ct journalctl -u vxlan-pipeline --no-pager -n 40 >"$TB_DIR/journal2.txt"
 	grep -q "took over the XDP link on ingress interface 'd-in0'" "$TB_DIR/journal2.txt"
 	ok $? "the new daemon took the link over from systemd's fd store"
