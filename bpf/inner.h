@@ -123,7 +123,7 @@ static __always_inline int inner_ipv6_exts(struct vxp_pkt *p, void *l3, __u32 to
 			 * of the datagram, not headers (RFC 8200 4.5) */
 			if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET)) {
 				p->frag = VXP_FRAG_LATER;
-				return off > tot ? -VXP_REASON_INNER_MALFORMED : (int)off;
+				return (int)off; /* inside tot: checked above */
 			}
 			if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
 				p->frag = VXP_FRAG_FIRST;

@@ -37,6 +37,6 @@ void fuzz_check_output(const uint8_t *in, size_t len, const struct model_frame *
 
 /* Makes the inner IPv4 header and TCP/UDP checksums of a decapsulated frame
  * valid (an unfragmented L4 only). Returns whether a byte changed. */
-bool fuzz_fix_csums(uint8_t *f, size_t len, const struct model_frame *m);
+bool fuzz_fix_csums(uint8_t *f, const struct model_frame *m);
 
 #endif /* VXP_FUZZ_H */

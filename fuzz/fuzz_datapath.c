@@ -64,10 +64,12 @@ static void report_reached(void)
 			n++;
 			continue;
 		}
-		used += (size_t)snprintf(missing + used, used < sizeof(missing) ? sizeof(missing) - used : 0,
+		used += (size_t)snprintf(missing + used,
+					 used < sizeof(missing) ? sizeof(missing) - used : 0,
 					 "%s%s", used ? ", " : "", stats_reason_label(i));
 	}
-	fprintf(stderr, "fuzz_datapath: reasons reached: %d of %d%s%s%s; not ours: %s; shapes: %u\n", n,
+	fprintf(stderr,
+		"fuzz_datapath: reasons reached: %d of %d%s%s%s; not ours: %s; shapes: %u\n", n,
 		VXP_REASON__COUNT, n < VXP_REASON__COUNT ? " (not: " : "", missing,
 		n < VXP_REASON__COUNT ? ")" : "", not_ours_reached ? "yes" : "no", n_shapes);
 }
@@ -179,32 +181,6 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* The map the program remembers first fragments in, found by name. */
-static int find_map(int prog_fd, const char *name)
-{
-	struct bpf_prog_info info = { 0 };
-	struct bpf_map_info minfo;
-	__u32 len = sizeof(info), ids[16], n, i;
-	int fd;
-
-	info.nr_map_ids = 16;
-	info.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	n = info.nr_map_ids < 16 ? info.nr_map_ids : 16;
-	for (i = 0; i < n; i++) {
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		memset(&minfo, 0, sizeof(minfo));
-		len = sizeof(minfo);
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &minfo, &len) &&
-		    !strcmp(minfo.name, name))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-	}
-	return -ENOENT;
-}
-
 /* Each input starts without fragment state, so that it replays alike. */
 static void frag_clear(void)
 {
@@ -237,10 +213,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	datapath_set_sample_rate(env.dp, 1);
 	atexit(report_reached);
 	ring = ring_buffer__new(datapath_features_fd(env.dp), on_record, NULL, NULL);
-	frag_fd = find_map(env.prog_fd, "vxp_frag");
+	frag_fd = datapath_frag_fd(env.dp);
 	if (!ring || frag_fd < 0) {
 		fprintf(stderr, "fuzz_datapath: feature ring or fragment map: %s\n",
-			strerror(ring ? -frag_fd : errno));
+			strerror(ring ? EBADF : errno));
 		exit(1);
 	}
 	return 0;
@@ -275,36 +251,6 @@ static bool is_step6(int reason)
 	       reason != VXP_REASON_INTERNAL;
 }
 
-/* A later IPv6 fragment whose fragment header names another extension
- * header: what follows is the datagram's middle, not headers (RFC 8200 §4.5). */
-static bool v6_later_ext(const struct model_frame *m)
-{
-	uint8_t nh = m->frag_nh;
-
-	return m->family == 6 && m->frag == MODEL_FRAG_LATER &&
-	       (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS ||
-		nh == IPPROTO_FRAGMENT);
-}
-
-/* A NAT lookup for the unspecified destination (0.0.0.0, ::) on a port that
- * has rules naming a destination: the port's marker entry has that key too. */
-static bool nat_zero_dst(const struct model_frame *m)
-{
-	static const uint8_t zero[16];
-
-	return m->sampled && !memcmp(m->daddr, zero, m->family == 4 ? 4 : 16);
-}
-
-/* The name a disagreement with the model goes by: known cases have their own. */
-static const char *case_name(const struct model_frame *m, const char *dflt)
-{
-	if (v6_later_ext(m))
-		return "ipv6-later-fragment-walked";
-	if (nat_zero_dst(m))
-		return "nat-zero-destination";
-	return dflt;
-}
-
 static void check_reason(const struct model_frame *m, int reason, const struct dp_result *r)
 {
 	uint32_t events = 0, sampled = r->delta.event[VXP_EVENT_SAMPLED];
@@ -332,15 +278,14 @@ static void check_reason(const struct model_frame *m, int reason, const struct d
 		snprintf(name, sizeof(name), "reason-%s-not-%s",
 			 m->reason == MODEL_STEP6 ? "fib" : stats_reason_label(m->reason),
 			 reason == VXP_NOT_OURS ? "not-ours" : stats_reason_label(reason));
-		broken(case_name(m, name), "counted as %s; the contract says %s",
-		       reason_name(reason), reason_name(m->reason));
+		broken(name, "counted as %s; the contract says %s", reason_name(reason),
+		       reason_name(m->reason));
 		return;
 	}
 	if (is_step6(reason) && (reason == VXP_REASON_TTL_EXPIRING) != (m->ttl <= 1))
 		broken("ttl-expiring", "TTL %u counted as %s", m->ttl, reason_name(reason));
 	if (events != m->events)
-		broken(case_name(m, "events"), "events 0x%x; the contract says 0x%x", events,
-		       m->events);
+		broken("events", "events 0x%x; the contract says 0x%x", events, m->events);
 	if (sampled != m->sampled)
 		broken("sampled", "sampled %u times; every packet past step 3 is, at 1 in 1",
 		       sampled);
@@ -351,7 +296,7 @@ static void check_record(const struct model_frame *m, int reason)
 {
 	const struct vxp_feature *f = &records[0];
 	size_t alen = m->family == 4 ? 4 : 16;
-	const char *name = case_name(m, "feature-record");
+	const char *name = "feature-record";
 
 	if (m->unsure)
 		return;
@@ -463,7 +408,7 @@ static void run_frame(const uint8_t *f, size_t len)
 	if (m.kind != MODEL_DECAP || !m.sampled)
 		return;
 	memcpy(fixed, f, len);
-	if (!fuzz_fix_csums(fixed, len, &m))
+	if (!fuzz_fix_csums(fixed, &m))
 		return;
 	model_frame(&set, fixed, len, &m);
 	run_checked(fixed, len, &m);

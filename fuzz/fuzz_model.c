@@ -259,8 +259,6 @@ static int ipv6_exts(const uint8_t *ip, struct model_frame *m, size_t *ret_off)
 		}
 		if (off + 8 > m->tot)
 			return VXP_REASON_INNER_MALFORMED;
-		if (m->proto == IPPROTO_ROUTING && ip[off + 3])
-			m->ext_routing = true;
 		m->proto = ip[off];
 		off += ((size_t)ip[off + 1] + 1) * 8;
 	}

@@ -13,16 +13,9 @@ SECS=${VXP_FUZZ_CHECK_SECONDS:-20}
 . "$SRC/tests/lib/tap.sh"
 export VXP_FUZZ_BUILD=$BUILD/build-fuzz
 
-# Package builds run the suite as if unprivileged, without clang's fuzzing
-# runtime among their build dependencies.
-if [ "${VXP_TEST_UNPRIVILEGED:-}" = 1 ] || [ "$(id -u)" != 0 ]; then
-	if [ "${CI:-}" = true ]; then
-		echo "Bail out! the fuzzing pass needs root (the data plane harness), and CI=true forbids skipping it"
-		exit 1
-	fi
-	echo "1..0 # SKIP the fuzzing pass needs root for the data plane harness"
-	exit 0
-fi
+# root for the data plane harness; package builds, which run the suite as if
+# unprivileged, lack clang's fuzzing runtime among their build dependencies
+require_root "the fuzzing pass"
 
 "$SRC/scripts/fuzz.sh" --build-only >"$BUILD/fuzz-build.log" 2>&1
 rc=$?

@@ -270,6 +270,11 @@ int datapath_features_fd(const struct datapath *dp)
 	return bpf_map__fd(dp->skel->maps.vxp_features);
 }
 
+int datapath_frag_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_frag);
+}
+
 void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
 {
 	__atomic_store_n(&dp->skel->data->vxp_cfg.df_threshold, threshold, __ATOMIC_RELEASE);

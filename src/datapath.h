@@ -41,6 +41,8 @@ void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold);
 /* Contract step 8: 1 in rate decapsulated packets into the feature ring; 0 off. */
 void datapath_set_sample_rate(struct datapath *dp, uint32_t rate);
 int datapath_features_fd(const struct datapath *dp);
+/* The LRU map of first fragments' NAT decisions (tests clear it). */
+int datapath_frag_fd(const struct datapath *dp);
 /* Drop what no NAT rule matches (VXP_SETTINGS_DROP_UNMATCHED), or forward it. */
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
 int datapath_add_tx_port(struct datapath *dp, int ifindex);

@@ -10,17 +10,6 @@ TB_BUILD=$BUILD
 # shellcheck source=scripts/testbed.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/testbed.sh"
 
-# VXP_TEST_UNPRIVILEGED=1: as if not root (package builds)
-require_root() {
-	[ "$(id -u)" = 0 ] && [ "${VXP_TEST_UNPRIVILEGED:-}" != 1 ] && return 0
-	if [ "${CI:-}" = true ]; then
-		echo "Bail out! $1 needs root, and CI=true forbids skipping it"
-		exit 1
-	fi
-	echo "1..0 # SKIP $1 needs root"
-	exit 0
-}
-
 # require_topology: the testbed, or a bail-out that says why
 require_topology() {
 	if ! tb_up >"$TB_DIR/topo.log" 2>&1; then
