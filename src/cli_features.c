@@ -202,6 +202,8 @@ int cli_features(const struct cli *c)
 			ret = CLI_FAILED;
 			break;
 		}
+		if (n < 0)
+			continue; /* EINTR */
 		for (i = 0; i < (size_t)n / sizeof(m[0]) && (!c->count || s.records < c->count);
 		     i++) {
 			print_record(c, &m[i]);

@@ -55,7 +55,6 @@ int daemon_apply(struct daemon *d, const struct pipeline_config *cfg)
 	datapath_set_df_threshold(d->dp, cfg->df_threshold);
 	datapath_set_drop_unmatched(d->dp, cfg->drop_unmatched);
 	datapath_set_sample_rate(d->dp, cfg->feature_sampling);
-	features_drain(d->features, cfg->feature_sampling > 0);
 	return 0;
 }
 
@@ -155,6 +154,9 @@ void daemon_reload(struct daemon *d)
 					     : " (set unmatched = \"drop\" to drop them)");
 	conf_free(&d->cfg);
 	d->cfg = next;
+	/* here, not in daemon_apply(), which the privilege probe's child runs
+	 * too: the child must not touch the ring or the timer it shares */
+	features_drain(d->features, d->cfg.feature_sampling > 0);
 	snprintf(msg, sizeof(msg), "%zu NAT rules, VNIs %s, DF threshold %u%s", d->cfg.n_rules,
 		 d->cfg.any_vni ? "any" : "listed", d->cfg.df_threshold,
 		 restart ? "; some changes wait for a restart" : "");

@@ -49,11 +49,12 @@ int daemon_take_link(struct daemon *d, struct fdstore *s, const char *name, int 
 	const char *fields[] = { "MESSAGE_ID=" MESSAGE_ID_ATTACH, NULL, NULL, NULL };
 	char f_if[64], f_mode[64];
 	int link = fdstore_get(s, name);
-	enum xdp_mode mode = attached_mode(nd->ifindex);
+	enum xdp_mode mode;
 	const char *why;
 
 	if (link < 0)
 		return -1;
+	mode = attached_mode(nd->ifindex);
 	why = unfit(d, link, nd, mode);
 	if (!why && bpf_link_update(link, prog_fd, NULL))
 		why = strerror(errno);

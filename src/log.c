@@ -117,8 +117,6 @@ static void log_vmsg(int level, const char *const *fields, const char *fmt, va_l
 
 	if (level > log_max)
 		return;
-	/* -vv's libbpf debug level is ours, not syslog's */
-	level = level > LOG_DEBUG ? LOG_DEBUG : level;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_syslog)
 		syslog(level, "%s", msg);
@@ -185,6 +183,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		to = verifier_keep(line) ? LOG_DEBUG : to_syslog[level];
 		if (to > log_max)
 			continue;
+		/* -vv's libbpf debug level is ours, not syslog's */
+		to = to > LOG_DEBUG ? LOG_DEBUG : to;
 		if (!strncmp(line, "libbpf: ", 8))
 			log_msg(to, "%s", line);
 		else
