@@ -1,6 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make check: unit tests without privileges, BPF tests through
 # BPF_PROG_TEST_RUN on the real skeleton, all speaking TAP.
+#
+# The rule: a test in make check asserts an outcome that does not change
+# with the machine's speed or load: counts, bytes, order, state, exit codes,
+# messages. Rates, throughput, latency, timing and memory growth are figures
+# of make bench (tests/bench/bench_pipeline.sh), reported there against their
+# targets. Where loss under overload could hide in a correctness test, send
+# at a rate far below what the machine carries (a few thousand packets a
+# second), or measure a control window without the event and assert that the
+# event adds no loss beyond it. Wait for a state, never for a time: poll until
+# the condition holds and give up only after a generous bound (30 s or more;
+# wait_until in tests/netns/lib.sh); a sleep followed by an assertion, or
+# "within N ms", has no place here.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 AM_TESTS_ENVIRONMENT = VXP_TEST_DATA='$(abs_top_srcdir)/tests/data'; export VXP_TEST_DATA; \
 	VXP_TOP_SRCDIR='$(abs_top_srcdir)'; export VXP_TOP_SRCDIR; \
