@@ -115,7 +115,7 @@ tb_daemon_start() {
 	"$TB_BUILD/tests/netns/flowtool" notify-listen "$TB_DIR/notify.sock" "$TB_DIR/notify.log" &
 	TB_NOTIFY_PID=$!
 	tb_track $TB_NOTIFY_PID
-	for _ in $(seq 50); do [ -S "$TB_DIR/notify.sock" ] && break; sleep 0.1; done
+	for _ in $(seq 300); do [ -S "$TB_DIR/notify.sock" ] && break; sleep 0.1; done
 	# shellcheck disable=SC2086 # TB_DAEMON_ENV is a list of words
 	ip netns exec "$TB_DUT" env NOTIFY_SOCKET="$TB_DIR/notify.sock" ${TB_DAEMON_ENV:-} \
 		"$TB_DAEMON" "$@" >"$TB_DIR/daemon.log" 2>&1 &
@@ -124,9 +124,9 @@ tb_daemon_start() {
 	tb_notify_wait '^READY=1$' 1
 }
 
-# tb_notify_wait REGEX COUNT: until COUNT notify lines match, 10 s at most
+# tb_notify_wait REGEX COUNT: until COUNT notify lines match, 30 s at most
 tb_notify_wait() {
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[ "$(grep -cE "$1" "$TB_DIR/notify.log" 2>/dev/null)" -ge "$2" ] && return 0
 		kill -0 "$TB_DAEMON_PID" 2>/dev/null || return 1
 		sleep 0.1

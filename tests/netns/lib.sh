@@ -24,6 +24,86 @@ vxp_define() {
 		"${VXP_TOP_SRCDIR:-$TB_BUILD/..}/bpf/vxlan_pipeline.h"
 }
 
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds,
+# for SECONDS at most. For a state the test waits for, with room to spare:
+# a slow or loaded machine only takes longer to get there.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# tb_udp_bound NS PORT: a UDP socket in NS is bound to PORT
+tb_udp_bound() {
+	[ -n "$(ip netns exec "$1" ss -Hlun "sport = :$2")" ]
+}
+
+# tb_count_of COMMAND: what COMMAND prints, once it prints a number
+tb_count_of() {
+	local v
+	for _ in $(seq 300); do
+		v=$("$1")
+		[ -n "$v" ] && { echo "$v"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# tb_grown COMMAND FROM BY: COMMAND prints a number at least FROM + BY
+tb_grown() {
+	local v
+	v=$("$1")
+	[ -n "$v" ] && [ "$v" -ge $(($2 + $3)) ]
+}
+
+# tb_across RATE PORTS FORWARDED ACTION...: traffic on both sides of ACTION,
+# at a rate far below what the machine carries, so that any loss is the
+# action's. VXLAN at RATE pps in 8 flows from the UDP sender; a checking
+# receiver (vxlan-trafficgen --receive) on each of the comma-separated PORTS
+# in the sink, its report in across-PORT.json. FORWARDED is a command that
+# prints the pipeline's count of forwarded packets, or nothing while it
+# cannot. ACTION runs once 500 packets were forwarded; the sender stops once
+# 1000 more were forwarded after it (so every flow has packets after it, and
+# a gap shows as lost sequence numbers); the receivers stop 3 s after their
+# last packet. Every wait is for a state, 60 s at most. Sets ACTED (the
+# action's status), SENT (what the sender sent) and FLOWED (0 when the
+# traffic flowed on both sides as planned).
+# shellcheck disable=SC2034 # ACTED, SENT and FLOWED are for the caller
+tb_across() {
+	local rate=$1 ports=$2 fwd=$3 port send recvs="" f
+	shift 3
+	for port in ${ports//,/ }; do
+		ip netns exec "$TB_SINK" "$TB_BUILD/src/vxlan-trafficgen" --receive "10.200.0.2:$port" \
+			--duration 300 --idle 3 --json -q >"$TB_DIR/across-$port.json" &
+		recvs+=" $!"
+		tb_track $!
+		wait_until 60 tb_udp_bound "$TB_SINK" "$port"
+	done
+	ip netns exec "$TB_SRC" "$TB_BUILD/src/vxlan-trafficgen" --dst 10.100.0.1 --vni 42 \
+		--rate "$rate" --duration 280 --flows 8 --json -q >"$TB_DIR/across-send.json" &
+	send=$!
+	tb_track $send
+	f=$(tb_count_of "$fwd")
+	wait_until 60 tb_grown "$fwd" "${f:-0}" 500
+	FLOWED=$?
+	"$@"
+	ACTED=$?
+	f=$(tb_count_of "$fwd")
+	wait_until 60 tb_grown "$fwd" "${f:-0}" 1000 || FLOWED=1
+	kill -TERM "$send"
+	wait "$send"
+	# shellcheck disable=SC2086 # a list of PIDs
+	wait $recvs
+	SENT=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/across-send.json")
+}
+
+# tb_across_got PORT FIELD: a number from the receiver's report at PORT
+tb_across_got() {
+	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$TB_DIR/across-$1.json"
+}
 # tb_under_load RATE SINK_PORT ACTION...: VXLAN at RATE pps for 4 s from the
 # raw sender, counted by an XDP sink behind the egress (UDP to SINK_PORT);
 # ACTION runs 1.5 s in. Sets ACTED (its status), SENT and GOT.
