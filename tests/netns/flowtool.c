@@ -62,7 +62,25 @@ static uint8_t pattern(uint32_t seq, size_t i)
 	return (uint8_t)(seq * 31 + i * 7);
 }
 
-/* send DST:PORT COUNT RATE SIZE [SRCPORT] */
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* SIGTERM and SIGINT set stop, and interrupt a blocking call */
+static void catch_term(void)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* send DST:PORT COUNT RATE SIZE [SRCPORT]: COUNT datagrams, or fewer when
+ * SIGTERM comes first; says how many */
 static int cmd_send(int argc, char **argv)
 {
 	struct sockaddr_in dst, src = { .sin_family = AF_INET };
@@ -88,8 +106,9 @@ static int cmd_send(int argc, char **argv)
 		if (bind(fd, (void *)&src, sizeof(src)))
 			return die("bind");
 	}
+	catch_term();
 	start = now();
-	for (seq = 0; seq < count; seq++) {
+	for (seq = 0; seq < count && !stop; seq++) {
 		double due = start + (double)seq / rate, wait = due - now();
 
 		if (wait > 0)
@@ -101,7 +120,7 @@ static int cmd_send(int argc, char **argv)
 		if (sendto(fd, buf, size, 0, (void *)&dst, sizeof(dst)) < 0 && errno != ENOBUFS)
 			return die("sendto");
 	}
-	printf("sent %u datagrams in %.2f s\n", count, now() - start);
+	printf("sent %u datagrams in %.2f s\n", seq, now() - start);
 	return 0;
 }
 
@@ -139,8 +158,10 @@ static void tally_one(struct tally *t, const uint8_t *buf, ssize_t n, FILE *seqs
 		fprintf(seqs, "%u\n", seq);
 }
 
-/* recv ADDR:PORT COUNT TIMEOUT [SEQFILE]: exits 0 when COUNT arrived whole,
- * each once and in order */
+/* recv ADDR:PORT COUNT TIMEOUT [SEQFILE]: until COUNT arrived, TIMEOUT
+ * passed, or 3 s went by without a datagram after the first; exits 0 when
+ * COUNT arrived whole, each once and in order. SEQFILE gets each sequence
+ * number as it comes, a line each. */
 static int cmd_recv(int argc, char **argv)
 {
 	struct tally t = { .last = -1 };
@@ -165,10 +186,12 @@ static int cmd_recv(int argc, char **argv)
 		return die("bind");
 	if (argc > 5 && !(seqs = fopen(argv[5], "w")))
 		return die(argv[5]);
+	if (seqs)
+		setvbuf(seqs, NULL, _IOLBF, 0);
 	printf("listening\n");
 	fflush(stdout);
-	idle = now();
-	while (t.received < count && now() < deadline && now() - idle < 3.0) {
+	idle = 0; /* no idle limit before the first datagram: the deadline holds */
+	while (t.received < count && now() < deadline && (!idle || now() - idle < 3.0)) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		ssize_t n;
 
@@ -223,7 +246,8 @@ static int cmd_split(int argc, char **argv)
 	return !missing && !twice && n[0] && n[1] && max_a < min_b ? 0 : 1;
 }
 
-/* tcp-echo ADDR:PORT SECONDS: echoes one connection until it closes */
+/* tcp-echo ADDR:PORT SECONDS: echoes one connection until it closes; says
+ * "connected" once it has it */
 static int cmd_tcp_echo(int argc, char **argv)
 {
 	struct sockaddr_in sa;
@@ -244,53 +268,72 @@ static int cmd_tcp_echo(int argc, char **argv)
 	c = accept(fd, NULL, NULL);
 	if (c < 0)
 		return die("accept");
+	printf("connected\n");
+	fflush(stdout);
 	while (now() < deadline && (n = read(c, buf, sizeof(buf))) > 0)
 		if (write(c, buf, (size_t)n) != n)
 			return die("write");
 	return 0;
 }
 
-/* tcp-check ADDR:PORT SECONDS: a line every 20 ms, each echoed within 1 s */
+/* Reads len bytes, or what came by the deadline. */
+static size_t echo_read(int fd, char *buf, size_t len, double deadline)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len && now() < deadline) {
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		if (poll(&p, 1, 100) <= 0)
+			continue; /* nothing yet, or a signal: the deadline decides */
+		n = read(fd, buf + got, len - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* tcp-check ADDR:PORT SECONDS: a line every 20 ms until SIGTERM or SECONDS,
+ * each to come back whole (waited for 30 s at most: a broken connection
+ * fails, a slow one does not); "lines N" every 25 lines, and at the end the
+ * count, the failures and the slowest round trip */
 static int cmd_tcp_check(int argc, char **argv)
 {
 	unsigned sent = 0, bad = 0;
 	struct sockaddr_in sa;
-	double end;
+	double end, slowest = 0;
 	int fd;
 
 	if (argc < 4 || parse_addr(argv[2], &sa))
 		return fprintf(stderr, "usage: tcp-check ADDR:PORT SECONDS\n"), 64;
+	catch_term();
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (void *)&sa, sizeof(sa)))
 		return die("connect");
 	end = now() + atof(argv[3]);
-	while (now() < end) {
+	while (!stop && now() < end) {
 		char line[32], back[32];
-		struct pollfd p = { fd, POLLIN, 0 };
 		int len = snprintf(line, sizeof(line), "%u\n", sent++);
-		ssize_t got = 0, n;
+		double t0 = now();
 
 		if (write(fd, line, (size_t)len) != len)
 			return printf("tcp: write failed after %u lines: %s\n", sent,
 				      strerror(errno)),
 			       1;
-		while (got < len && poll(&p, 1, 1000) > 0 &&
-		       (n = read(fd, back + got, len - got)) > 0)
-			got += n;
-		if (got != len || memcmp(line, back, len))
+		if (echo_read(fd, back, (size_t)len, t0 + 30) != (size_t)len ||
+		    memcmp(line, back, (size_t)len))
 			bad++;
+		else if (now() - t0 > slowest)
+			slowest = now() - t0;
+		if (sent % 25 == 0)
+			printf("lines %u\n", sent);
 		usleep(20000);
 	}
-	printf("tcp: %u lines echoed, %u failed\n", sent, bad);
-	return bad ? 1 : 0;
-}
-
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
+	printf("tcp: %u lines echoed, %u failed; slowest round trip %.1f ms\n", sent - bad, bad,
+	       slowest * 1e3);
+	return bad || !sent ? 1 : 0;
 }
 
 /* notify-listen PATH OUTFILE: each sd_notify datagram as one line, its
