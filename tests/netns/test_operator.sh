@@ -3,7 +3,8 @@
 # The operator's view on the testbed: /metrics against what the generator sent
 # and the receiver counted; /healthz flipping when the egress interface goes
 # and comes back; the vxlan-pipeline CLI against the running daemon, also
-# without root; and clients that connect and say nothing.
+# without root; and clients that connect and say nothing. Every wait is for
+# a state (30 s at most), never for a time.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
@@ -14,12 +15,38 @@ CLI=$BUILD/src/vxlan-pipeline
 require_root "the operator test"
 command -v curl >/dev/null || { echo "Bail out! curl is missing"; exit 1; }
 require_topology
-TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 2000;"
+# target_pps far below the 2000 pps the monitor test sends: green is a
+# matter of the traffic flowing, not of the machine's speed
+TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 200;"
 tb_daemon_start --config-dir "$TB_DIR/conf" ||
 	{ echo "Bail out! the daemon did not start: $(cat "$TB_DIR/daemon.log")"; exit 1; }
 cli() { "$CLI" --socket "$TB_DIR/control.sock" "$@"; }
 metric() { # metric NAME_WITH_LABELS: its value from /metrics, from the src namespace
-	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics | awk -v m="$1" '$1 == m { print $2 }'
+	tb_src curl -s -m 30 http://10.100.0.1:9464/metrics | awk -v m="$1" '$1 == m { print $2 }'
+}
+fwd() { metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
+healthz_code() { tb_src curl -s -m 30 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz; }
+healthz_is() { [ "$(healthz_code)" = "$1" ]; }
+# receive COUNT: a checking receiver at :6000, ready when it returns
+receive() {
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$1" --duration 120 \
+		--json -q >"$TB_DIR/recv.json" &
+	RECV=$!
+	tb_track $RECV
+	wait_until 30 tb_udp_bound "$TB_SINK" 6000
+}
+# send_bg RATE [GENERATOR ARGS]: VXLAN at RATE until stopped (SEND); send_stop
+send_bg() {
+	local rate=$1
+	shift
+	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate "$rate" --duration 280 -q \
+		"$@" >/dev/null &
+	SEND=$!
+	tb_track $SEND
+}
+send_stop() {
+	kill -TERM "$SEND"
+	wait "$SEND"
 }
 json() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1"; }
 
@@ -27,14 +54,10 @@ test_metrics_match_traffic() {
 	local fwd0 fwd1 hit0 hit1
 	fwd0=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
 	hit0=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count 3000 --duration 10 \
-		--json -q >"$TB_DIR/recv.json" &
-	local recv=$!
-	tb_track $recv
-	sleep 0.3
+	receive 3000
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 3000 --count 3000 --flows 3 --json -q \
 		>"$TB_DIR/send.json"
-	wait "$recv"
+	wait "$RECV"
 	fwd1=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
 	hit1=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
 	[ $((fwd1 - fwd0)) = 3000 ] && [ "$(json "$TB_DIR/send.json" sent)" = 3000 ] &&
@@ -42,7 +65,7 @@ test_metrics_match_traffic() {
 	ok $? "/metrics counts 3000 forwarded: what the generator sent and the receiver got"
 	[ $((hit1 - hit0)) = 3000 ]
 	ok $? "... and 3000 NAT hits"
-	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics >"$TB_DIR/metrics.txt"
+	tb_src curl -s -m 30 http://10.100.0.1:9464/metrics >"$TB_DIR/metrics.txt"
 	grep -q '^# TYPE vxlan_pipeline_packets_total counter$' "$TB_DIR/metrics.txt" &&
 		grep -q '^vxlan_pipeline_xdp_attached{interface="d-in0",role="ingress",mode="native"} 1$' \
 			"$TB_DIR/metrics.txt" &&
@@ -57,15 +80,14 @@ test_metrics_match_traffic() {
 }
 
 test_healthz() {
-	local code
-	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	local code mac
+	code=$(healthz_code)
 	[ "$code" = 200 ]
 	ok $? "/healthz: 200 while attached and the egress runs"
-	local mac
 	mac=$(tb_dut cat /sys/class/net/d-out0/address)
 	tb_dut ip link del d-out0
-	tb_src curl -s http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
-	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	tb_src curl -s -m 30 http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
+	code=$(healthz_code)
 	[ "$code" = 503 ] && grep -q "egress interface 'd-out0' is gone" "$TB_DIR/health.txt"
 	ok $? "/healthz: 503 with the reason once the egress veth is deleted"
 	diag "$(cat "$TB_DIR/health.txt")"
@@ -75,57 +97,58 @@ test_healthz() {
 		tb_sink ethtool -K k-eth0 gro on >/dev/null &&
 		tb_dut ip neigh replace 10.200.0.2 lladdr "$(tb_sink cat /sys/class/net/k-eth0/address)" \
 			dev d-out0 nud permanent
-	sleep 2 # a stats interval: the daemon puts the new index into its transmit ports
-	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	# the next stats tick puts the new index into the transmit ports
+	wait_until 30 grep -q "egress 'd-out0' is back as index" "$TB_DIR/daemon.log"
+	ok $? "the daemon logs that it redirects to the new interface"
+	code=$(healthz_code)
 	[ "$code" = 200 ]
 	ok $? "/healthz: 200 again once it is back"
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count 500 --duration 10 --json -q \
-		>"$TB_DIR/recv.json" &
-	local recv=$!
-	tb_track $recv
-	sleep 0.3
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count 500 -q >/dev/null
-	wait "$recv"
+	receive 500
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --count 500 -q >/dev/null
+	wait "$RECV"
 	[ "$(json "$TB_DIR/recv.json" received)" = 500 ]
 	ok $? "and traffic flows again through the new egress veth"
-	grep -q "egress 'd-out0' is back as index" "$TB_DIR/daemon.log"
-	ok $? "the daemon logs that it redirects to the new interface"
+}
+
+# statuses_ge N: the daemon has sent N STATUS= lines
+statuses_ge() { [ "$(grep -c '^STATUS=' "$TB_DIR/notify.log")" -ge "$1" ]; }
+# all_dropped_tick_after N: a STATUS= line after the first N says its last
+# interval saw decapsulated packets, all dropped
+all_dropped_tick_after() {
+	tail -n +"$(($1 + 1))" "$TB_DIR/notify.log" |
+		grep -qE '^STATUS=0 pps forwarded, 0 to the kernel, ([1-9][0-9]*) dropped of \1 decapsulated'
 }
 
 # Every decapsulated packet dropped for a failure (a blackhole route to the
 # collector) is unhealthy; dropped by unmatched = "drop", by design, is not.
+# Asked while 1000 pps flow, once the daemon's last interval has seen them.
 test_healthz_drops() {
-	local code
+	local code n
 	tb_dut ip route add blackhole 10.200.0.2/32
-	health_during_traffic
-	[ "$code" = 503 ] && grep -q "every decapsulated packet was dropped" "$TB_DIR/health.txt"
+	send_bg 1000
+	wait_until 30 healthz_is 503
+	tb_src curl -s -m 30 http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
+	send_stop
+	grep -q "every decapsulated packet was dropped" "$TB_DIR/health.txt"
 	ok $? "/healthz: 503 when a blackhole route drops everything"
 	diag "$(cat "$TB_DIR/health.txt")"
 	tb_dut ip route del blackhole 10.200.0.2/32
-	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" 'target_pps = 2000; unmatched = "drop";'
+	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" 'target_pps = 200; unmatched = "drop";'
 	kill -HUP "$TB_DAEMON_PID"
 	tb_notify_wait '^READY=1$' 2
-	health_during_traffic --inner-dst 10.2.0.1:7777
-	[ "$code" = 200 ] && grep -q "0 pps forwarded" "$TB_DIR/health.txt" &&
-		[ "$(cli stats --json | sed -n 's/.*"nat_unmatched": {"result": "drop", "packets": \([0-9]*\).*/\1/p')" -ge 2000 ]
+	n=$(wc -l <"$TB_DIR/notify.log")
+	send_bg 1000 --inner-dst 10.2.0.1:7777
+	wait_until 30 all_dropped_tick_after "$n"
+	tb_src curl -s -m 30 http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
+	code=$(healthz_code)
+	send_stop
+	all_dropped_tick_after "$n" && [ "$code" = 200 ] && grep -q "0 pps forwarded" "$TB_DIR/health.txt" &&
+		[ "$(cli stats --json | sed -n 's/.*"nat_unmatched": {"result": "drop", "packets": \([0-9]*\).*/\1/p')" -gt 0 ]
 	ok $? "/healthz: 200 when unmatched = \"drop\" drops everything, by design"
 	diag "$(cat "$TB_DIR/health.txt")"
-	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 2000;"
+	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 200;"
 	kill -HUP "$TB_DAEMON_PID"
 	tb_notify_wait '^READY=1$' 3
-}
-
-# health_during_traffic [GENERATOR ARGS]: /healthz into health.txt and $code,
-# asked after 2.5 s of 1000 pps (two stats intervals), while they still flow
-health_during_traffic() {
-	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 3.5 -q "$@" \
-		>/dev/null &
-	local send=$!
-	tb_track $send
-	sleep 2.5
-	tb_src curl -s http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
-	code=$(tb_src curl -s -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
-	wait "$send"
 }
 
 test_cli() {
@@ -142,16 +165,16 @@ test_cli() {
 	[ "$(grep -c 'dst_port    5000  any                  10.200.0.2:6000' "$TB_DIR/nat.txt")" = 2 ] &&
 		grep -q "conf/nat.conf:2" "$TB_DIR/nat.txt"
 	ok $? "nat: both rules as the data plane holds them, with file and line"
-	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 2500 --duration 4 -q \
-		>/dev/null &
-	local send=$!
-	tb_track $send
+	local f
+	send_bg 2000
+	f=$(tb_count_of fwd)
+	wait_until 30 tb_grown fwd "$f" 500
 	cli monitor --interval 1 --count 3 >"$TB_DIR/monitor.txt"
 	ok $? "monitor --count 3: exits by itself"
-	wait "$send"
+	send_stop
 	[ "$(grep -c ' green ' "$TB_DIR/monitor.txt")" -ge 2 ] &&
 		head -n 1 "$TB_DIR/monitor.txt" | grep -q "TIME     PPS        VXLAN_PPS  NAT_HIT% REDIRECTED ERRORS  STATUS"
-	ok $? "monitor: the seed's columns, green at 2500 pps against target_pps 2000"
+	ok $? "monitor: the seed's columns, green while 2000 pps flow against target_pps 200"
 	diag "$(cat "$TB_DIR/monitor.txt")"
 	cli status --socket /nonexistent/x.sock 2>"$TB_DIR/err.txt"
 	[ $? = 3 ] && grep -q "vxlan-pipelined is not running" "$TB_DIR/err.txt"
@@ -177,12 +200,17 @@ test_cli_unprivileged() {
 }
 
 # Idle connections from one address: at most 4 held, the rest refused; other
-# addresses, the control socket and the loop carry on; all closed in 5 s.
+# addresses, the control socket and the loop carry on; the daemon closes the
+# idle ones itself (the clients would hold them for 60 s). How much memory
+# this costs the daemon, and how soon it closes them, are figures of make
+# bench.
+held() { tb_dut ss -Htn state established '( sport = :9464 )' | wc -l; }
+none_held() { [ "$(held)" = 0 ]; }
 test_hostile_clients() {
-	local before after statuses
-	before=$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status")
+	local code statuses clients=""
 	for _ in $(seq 12); do
-		tb_src bash -c 'exec 3<>/dev/tcp/10.100.0.1/9464; sleep 8' 2>/dev/null &
+		tb_src bash -c 'exec 3<>/dev/tcp/10.100.0.1/9464; exec sleep 60' 2>/dev/null &
+		clients+=" $!"
 		tb_track $!
 	done
 	sleep 0.5
@@ -190,21 +218,18 @@ test_hostile_clients() {
 	[ "$(wc -l <"$TB_DIR/ss.txt")" -le 4 ]
 	ok $? "12 idle connections from one address: $(wc -l <"$TB_DIR/ss.txt") held (at most 4)"
 	tb_sink ip route add 10.100.0.0/24 via 10.200.0.1
-	code=$(tb_sink curl -s -m 2 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
+	code=$(tb_sink curl -s -m 30 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz)
 	[ "$code" = 200 ]
-	ok $? "another address still gets /healthz at once"
+	ok $? "another address still gets /healthz"
 	cli stats >/dev/null
 	ok $? "the control socket still answers"
 	statuses=$(grep -c '^STATUS=' "$TB_DIR/notify.log")
-	sleep 6
-	[ "$(grep -c '^STATUS=' "$TB_DIR/notify.log")" -gt "$statuses" ]
+	wait_until 30 statuses_ge $((statuses + 1))
 	ok $? "the daemon's loop goes on meanwhile (its status kept coming)"
-	tb_dut ss -Htn state established '( sport = :9464 )' >"$TB_DIR/ss.txt"
-	[ ! -s "$TB_DIR/ss.txt" ]
-	ok $? "idle connections are closed after the 5 s timeout"
-	after=$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status")
-	[ $((after - before)) -lt 1024 ]
-	ok $? "RSS grew $((after - before)) kB (less than 1 MiB)"
+	wait_until 30 none_held
+	ok $? "idle connections are closed by the daemon's timeout ($(held) left)"
+	# shellcheck disable=SC2086 # a list of PIDs
+	kill $clients 2>/dev/null
 	# a header that never ends is cut at the connection's memory limit
 	head -c 200000 /dev/zero | tr '\0' 'a' |
 		tb_src bash -c 'exec 3<>/dev/tcp/10.100.0.1/9464; printf "GET / HTTP/1.1\r\nX: " >&3; cat >&3 2>/dev/null; cat <&3' \
