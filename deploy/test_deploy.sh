@@ -248,7 +248,7 @@ chmod +x "$TMP/bin"/*
 timeout 120 "$PY" "$D/fake_imds.py" --data "$TMP/imds.json" --port-file "$TMP/port" \
 	--log "$TMP/imds.log" --lifetime 110 &
 imds_pid=$!
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	if [ -s "$TMP/port" ]; then break; fi
 	sleep 0.1
 done

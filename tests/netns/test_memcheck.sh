@@ -37,7 +37,7 @@ done
 [ "$done_reloads" = "$RELOADS" ]
 ok $? "$done_reloads reloads, each confirmed by READY=1"
 "$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status >/dev/null &&
-	tb_src curl -s -m 5 -o /dev/null http://10.100.0.1:9464/metrics 2>/dev/null
+	tb_src curl -s -m 60 -o /dev/null http://10.100.0.1:9464/metrics 2>/dev/null
 "$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" nat >/dev/null
 ok $? "the control socket answers meanwhile"
 kill "$SEND" 2>/dev/null

@@ -70,7 +70,7 @@ leader() {
 	done
 	return 1
 }
-for _ in $(seq 100); do LEADER=$(leader) && break; sleep 0.2; done
+for _ in $(seq 300); do LEADER=$(leader) && break; sleep 0.2; done
 ct() { nsenter -t "$LEADER" -m -u -i -n -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 # until systemd's bus is up, systemctl prints nothing; 120 s at most
 state=""
