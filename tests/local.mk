@@ -130,10 +130,11 @@ bench-prog: tests/bench/bench_prog$(EXEEXT)
 	./tests/bench/bench_prog$(EXEEXT)
 
 # make bench: the pipeline on the testbed against the kernel and the ceiling
-bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT)
+bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT) tests/netns/svcman$(EXEEXT)
 	VXP_BUILD_DIR='$(abs_top_builddir)' $(top_srcdir)/tests/bench/bench_pipeline.sh
 
 .PHONY: bench-prog bench
 CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_restore.bpf.o \
 	tests/bench/bench_restore.skel.h
-EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h tests/bench/bench_pipeline.sh
+EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h tests/bench/bench_pipeline.sh \
+	tests/bench/bench_figures.sh

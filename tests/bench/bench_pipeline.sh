@@ -12,14 +12,22 @@
 # daemon's RSS, the packets lost across 10 reloads under load, and a soak
 # (BENCH_SOAK_SECONDS, default 180) under traffic with a reload every 2 s and
 # the CLI and /metrics asked every second, sampling the daemon's RSS and open
-# fds every 10 s. Last line: a JSON object. Targets: pipeline >= 3x kernel,
-# >= 60% of the ceiling, RSS < 10 MB, 0 lost across reloads, RSS growth under
-# 512 kB and no fd growth in the soak.
+# fds every 10 s, and counting the daemon's watchdog pings (WATCHDOG_USEC
+# 200 ms). Then the figures of speed make check does not assert
+# (bench_figures.sh): the generator's rate accuracy, the raw senders'
+# delivery, a restart and a kill -9 under 500 kpps, feature record latency
+# and a stuck reader, /healthz's reaction and the idle-connection timeout,
+# and TCP echoes across start, reload and stop. Last line: a JSON object.
+# Targets: pipeline >= 3x kernel, >= 60% of the ceiling, RSS < 10 MB, 0 lost
+# across reloads, RSS growth under 512 kB and no fd growth in the soak, a
+# watchdog ping every 100 ms; and those each figure states.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 TB_BUILD=$BUILD
 # shellcheck source=scripts/testbed.sh
 . "$(dirname "$0")/../../scripts/testbed.sh"
+# shellcheck source=tests/bench/bench_figures.sh
+. "$(dirname "$0")/bench_figures.sh"
 TG=$BUILD/src/vxlan-trafficgen
 SINK=$BUILD/tests/bench/xdpsink
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -137,7 +145,7 @@ tb_daemon_stop
 # the soak: does anything grow?
 progress "soak: $SOAK s"
 TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000"
-tb_daemon_start --config-dir "$TB_DIR/conf" ||
+TB_DAEMON_ENV="WATCHDOG_USEC=200000" tb_daemon_start --config-dir "$TB_DIR/conf" ||
 	{ echo "bench: the daemon did not start: $(cat "$TB_DIR/daemon.log")" >&2; exit 1; }
 ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 50000 --duration "$SOAK" \
 	--flows 8 -q >/dev/null &
@@ -164,11 +172,21 @@ while [ $SECONDS -lt $((start + SOAK)) ]; do
 done
 wait "$soak_send"
 soak_reloads=$(grep -c '^RELOADING=1' "$TB_DIR/notify.log")
+soak_watchdogs=$(grep -c '^WATCHDOG=1$' "$TB_DIR/notify.log")
+soak_secs=$((SECONDS - start))
 tb_daemon_stop
 first() { echo "$1" | awk '{ print $1 }'; }
 last() { echo "$1" | awk '{ print $NF }'; }
 rss_growth=$(( $(last "$samples") - $(first "$samples") ))
 fd_growth=$(( $(last "$fds") - $(first "$fds") ))
+watchdog_ms=$(awk -v n="$soak_watchdogs" -v s="$soak_secs" 'BEGIN { printf "%.0f", n ? s * 1000 / n : 0 }')
+
+fig_rate_accuracy
+fig_raw_senders
+fig_restart
+fig_features
+fig_http
+fig_tcp
 progress ""
 [ -t 2 ] && printf '\r' >&2
 
@@ -191,11 +209,45 @@ printf 'reloads under %s pps: %s reloads, %s sent, %s received, %s lost; target 
 	"$RELOAD_RATE" "$reloads" "$sent" "$received" "$lost"
 printf 'soak: %s s at 50 kpps, %s reloads; RSS every 10 s: %s kB (growth %s kB; target < 512); open fds: %s (growth %s; target 0)\n' \
 	"$SOAK" "$soak_reloads" "$samples" "$rss_growth" "$fds" "$fd_growth"
+printf 'watchdog: %s pings in %s s of soak with WATCHDOG_USEC=200000, one every %s ms; target 100\n' \
+	"$soak_watchdogs" "$soak_secs" "$watchdog_ms"
+acc() { ratio "$1" "$2"; }
+printf 'generator rate accuracy (achieved / asked, sender and receiver): 10 kpps %s and %s, 100 kpps %s and %s; target 0.99 to 1.01\n' \
+	"$(acc "$FIG_RATE_SEND_10000" 10000)" "$(acc "$FIG_RATE_RECV_10000" 10000)" \
+	"$(acc "$FIG_RATE_SEND_100000" 100000)" "$(acc "$FIG_RATE_RECV_100000" 100000)"
+printf 'raw senders (AF_PACKET 50 kpps, in-kernel as fast as it goes): %s sent, %s counted at the ingress; target all\n' \
+	"$FIG_RAW_SENT" "$FIG_RAW_GOT"
+printf 'restart under 500 kpps (svcman, fd store): %s sent, %s lost; kill -9: %s sent, %s lost; target 0\n' \
+	"$FIG_RESTART_SENT" "$FIG_RESTART_LOST" "$FIG_KILL9_SENT" "$FIG_KILL9_LOST"
+printf 'feature records at 20 kpps: %s of 20000 read, %s lost to the ring, latency avg %s us, max %s us; target 0 lost, max < 1000000\n' \
+	"$FIG_FEAT_RECORDS" "$FIG_FEAT_LOST" "$FIG_FEAT_LAT_AVG" "$FIG_FEAT_LAT_MAX"
+printf 'a stuck feature reader: %s of 40000 packets at 20 kpps forwarded; target all\n' "$FIG_STUCK_FWD"
+printf '/healthz 503 %s s after a blackhole route under 1000 pps; target <= 2\n' "${FIG_HEALTH_S:-never}"
+printf '12 idle connections: closed by the daemon after %s s (target 5, +-1.5), RSS +%s kB (target < 1024)\n' \
+	"${FIG_IDLE_S:-never}" "$FIG_IDLE_RSS"
+printf 'TCP across start, reload and stop: slowest echo %s ms, %s lines failed; target < 1000 ms, 0 failed\n' \
+	"$FIG_TCP_MS" "$FIG_TCP_FAILED"
+within1() { awk -v v="$1" -v t="$2" 'BEGIN { exit !(v >= t * 0.99 && v <= t * 1.01) }'; }
+figs_met=true
+within1 "$FIG_RATE_SEND_10000" 10000 && within1 "$FIG_RATE_RECV_10000" 10000 &&
+	within1 "$FIG_RATE_SEND_100000" 100000 && within1 "$FIG_RATE_RECV_100000" 100000 &&
+	[ "$FIG_RAW_GOT" = "$FIG_RAW_SENT" ] && [ "$FIG_RESTART_LOST" = 0 ] && [ "$FIG_KILL9_LOST" = 0 ] &&
+	[ "${FIG_FEAT_LOST:-1}" = 0 ] &&
+	awk -v m="${FIG_FEAT_LAT_MAX:-1e9}" 'BEGIN { exit !(m < 1e6) }' && [ "$FIG_STUCK_FWD" = 40000 ] &&
+	awk -v h="${FIG_HEALTH_S:-99}" -v i="${FIG_IDLE_S:-99}" -v r="$FIG_IDLE_RSS" -v t="${FIG_TCP_MS:-1e9}" \
+		-v w="$watchdog_ms" \
+		'BEGIN { exit !(h <= 2 && i >= 3.5 && i <= 6.5 && r < 1024 && t < 1000 && w <= 100) }' &&
+	[ "$FIG_TCP_FAILED" = 0 ] || figs_met=false
 met=$(awk -v a="$(ratio "$p64" "$k64")" -v b="$(ratio "$p64" "$ceiling")" -v r="$rss" -v l="$lost" \
-	-v g="$rss_growth" -v f="$fd_growth" \
-	'BEGIN { print (a >= 3 && b >= 0.6 && r < 10240 && l == 0 && g < 512 && f == 0) ? "true" : "false" }')
-printf '{"rounds": %s, "seconds": %s, "ceiling_pps": %s, "pipeline_64_pps": %s, "pipeline_1400_pps": %s, "kernel_64_pps": %s, "kernel_1400_pps": %s, "cpu_ns": {"ceiling": %s, "pipeline_64": %s, "pipeline_1400": %s, "kernel_64": %s, "kernel_1400": %s}, "pipeline_over_kernel_64": %s, "pipeline_over_kernel_1400": %s, "pipeline_over_ceiling": %s, "daemon_rss_kb": %s, "reloads": %s, "reload_lost": %s, "soak_seconds": %s, "soak_reloads": %s, "soak_rss_growth_kb": %s, "soak_fd_growth": %s, "met": %s}\n' \
+	-v g="$rss_growth" -v f="$fd_growth" -v m="$figs_met" \
+	'BEGIN { print (a >= 3 && b >= 0.6 && r < 10240 && l == 0 && g < 512 && f == 0 && m == "true") ? "true" : "false" }')
+printf '{"rounds": %s, "seconds": %s, "ceiling_pps": %s, "pipeline_64_pps": %s, "pipeline_1400_pps": %s, "kernel_64_pps": %s, "kernel_1400_pps": %s, "cpu_ns": {"ceiling": %s, "pipeline_64": %s, "pipeline_1400": %s, "kernel_64": %s, "kernel_1400": %s}, "pipeline_over_kernel_64": %s, "pipeline_over_kernel_1400": %s, "pipeline_over_ceiling": %s, "daemon_rss_kb": %s, "reloads": %s, "reload_lost": %s, "soak_seconds": %s, "soak_reloads": %s, "soak_rss_growth_kb": %s, "soak_fd_growth": %s, "watchdog_ms": %s, "rate_10k_send_pps": %s, "rate_10k_recv_pps": %s, "rate_100k_send_pps": %s, "rate_100k_recv_pps": %s, "raw_sent": %s, "raw_counted": %s, "restart_500k_sent": %s, "restart_500k_lost": %s, "kill9_500k_sent": %s, "kill9_500k_lost": %s, "feature_records": %s, "feature_lost": %s, "feature_latency_avg_us": %s, "feature_latency_max_us": %s, "stuck_reader_forwarded": %s, "healthz_503_s": %s, "idle_closed_s": %s, "idle_rss_kb": %s, "tcp_slowest_ms": %s, "tcp_failed": %s, "met": %s}\n' \
 	"$ROUNDS" "$SECONDS_EACH" "$ceiling" "$p64" "$p1400" "$k64" "$k1400" \
 	"$(mc ceiling)" "$(mc pipeline64)" "$(mc pipeline1400)" "$(mc kernel64)" "$(mc kernel1400)" \
 	"$(ratio "$p64" "$k64")" "$(ratio "$p1400" "$k1400")" "$(ratio "$p64" "$ceiling")" \
-	"$rss" "$reloads" "$lost" "$SOAK" "$soak_reloads" "$rss_growth" "$fd_growth" "$met"
+	"$rss" "$reloads" "$lost" "$SOAK" "$soak_reloads" "$rss_growth" "$fd_growth" "$watchdog_ms" \
+	"${FIG_RATE_SEND_10000:-0}" "${FIG_RATE_RECV_10000:-0}" "${FIG_RATE_SEND_100000:-0}" "${FIG_RATE_RECV_100000:-0}" \
+	"${FIG_RAW_SENT:-0}" "${FIG_RAW_GOT:-0}" "${FIG_RESTART_SENT:-0}" "${FIG_RESTART_LOST:-0}" \
+	"${FIG_KILL9_SENT:-0}" "${FIG_KILL9_LOST:-0}" "${FIG_FEAT_RECORDS:-0}" "${FIG_FEAT_LOST:-0}" \
+	"${FIG_FEAT_LAT_AVG:-0}" "${FIG_FEAT_LAT_MAX:-0}" "${FIG_STUCK_FWD:-0}" "${FIG_HEALTH_S:-null}" \
+	"${FIG_IDLE_S:-null}" "${FIG_IDLE_RSS:-0}" "${FIG_TCP_MS:-null}" "${FIG_TCP_FAILED:-0}" "$met"

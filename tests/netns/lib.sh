@@ -104,29 +104,3 @@ tb_across() {
 tb_across_got() {
 	sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$TB_DIR/across-$1.json"
 }
-# tb_under_load RATE SINK_PORT ACTION...: VXLAN at RATE pps for 4 s from the
-# raw sender, counted by an XDP sink behind the egress (UDP to SINK_PORT);
-# ACTION runs 1.5 s in. Sets ACTED (its status), SENT and GOT.
-# shellcheck disable=SC2034 # ACTED, SENT and GOT are for the caller
-tb_under_load() {
-	local rate=$1 port=$2 sink send
-	shift 2
-	ip netns exec "$TB_SINK" "$TB_BUILD/tests/bench/xdpsink" k-eth0 30 "$port" \
-		>"$TB_DIR/sink.json" &
-	sink=$!
-	tb_track $sink
-	for _ in $(seq 50); do grep -q attached "$TB_DIR/sink.json" && break; sleep 0.1; done
-	ip netns exec "$TB_SRC" "$TB_BUILD/src/vxlan-trafficgen" --raw s-eth0 --dst 10.100.0.1 \
-		--vni 42 --rate "$rate" --duration 4 --flows 8 --json -q >"$TB_DIR/send.json" &
-	send=$!
-	tb_track $send
-	sleep 1.5
-	"$@"
-	ACTED=$?
-	wait "$send"
-	sleep 0.5
-	kill -TERM "$sink"
-	wait "$sink"
-	SENT=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
-	GOT=$(sed -n 's/.*"packets": \([0-9]*\).*/\1/p' "$TB_DIR/sink.json")
-}
