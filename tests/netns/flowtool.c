@@ -309,6 +309,7 @@ static int cmd_tcp_check(int argc, char **argv)
 	if (argc < 4 || parse_addr(argv[2], &sa))
 		return fprintf(stderr, "usage: tcp-check ADDR:PORT SECONDS\n"), 64;
 	catch_term();
+	signal(SIGPIPE, SIG_IGN); /* a broken connection is a failed line, said so */
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (void *)&sa, sizeof(sa)))
 		return die("connect");
