@@ -16,7 +16,7 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 
-#include "conf.h"
+#include "libvxp/conf.h"
 #include "fuzz.h"
 
 /* libconfig before 1.7.3 leaks the string tokens it drops on a syntax error

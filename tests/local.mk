@@ -14,7 +14,7 @@ tests_lib_libvxptest_a_SOURCES = \
 	tests/lib/dprun.c tests/lib/dprun.h
 tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 
-TEST_LIBS = tests/lib/libvxptest.a $(VXP_LIBS)
+TEST_LIBS = tests/lib/libvxptest.a $(DAEMON_LIBS)
 
 UNIT_TESTS = \
 	tests/unit/test_addr \

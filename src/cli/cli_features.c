@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
+#include "libvxp/addr.h"
 #include "cli.h"
-#include "feature_stream.h"
-#include "stats.h"
+#include "libvxp/feature_socket.h"
+#include "libvxp/stats.h"
 
 struct summary {
 	unsigned long records;
@@ -123,7 +123,7 @@ static int connect_stream(const struct cli *c, char *path, size_t size)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
-	features_socket_path(c->socket, path, size);
+	feature_socket_path(c->socket, path, size);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		errno = ENAMETOOLONG;
 		return -1;

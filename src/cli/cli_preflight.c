@@ -15,9 +15,9 @@
 #include <linux/bpf.h>
 
 #include "cli.h"
-#include "conf.h"
-#include "netdev.h"
-#include "privs.h"
+#include "libvxp/conf.h"
+#include "libvxp/netdev.h"
+#include "libvxp/privs.h"
 
 #define BPF_FS_MAGIC 0xcafe4a11
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "httpc.h"
+#include "libvxp/httpc.h"
 
 const char *cli_color(const struct cli *c, const char *code)
 {

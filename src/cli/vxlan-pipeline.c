@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conf.h"
+#include "libvxp/conf.h"
 
 enum {
 	OPT_SOCKET = 256,

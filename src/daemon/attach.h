@@ -4,7 +4,7 @@
 #ifndef VXP_ATTACH_H
 #define VXP_ATTACH_H
 
-#include "conf.h"
+#include "libvxp/conf.h"
 
 /* Attaches prog_fd to ifindex in mode. Returns the link's fd (closing it
  * detaches), or -errno of the attempt that decided. With XDP_MODE_AUTO a

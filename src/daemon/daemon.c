@@ -13,8 +13,8 @@
 #include "fdstore.h"
 #include "feature_stream.h"
 #include "http.h"
-#include "log.h"
-#include "nat_table.h"
+#include "libvxp/log.h"
+#include "libvxp/nat_table.h"
 
 int daemon_load_config(const struct daemon_opts *o, struct pipeline_config *cfg)
 {
@@ -213,7 +213,7 @@ int daemon_start(struct daemon *d)
 	if (!err) {
 		char path[CONF_PATH_MAX + 16];
 
-		features_socket_path(d->cfg.control_socket, path, sizeof(path));
+		feature_socket_path(d->cfg.control_socket, path, sizeof(path));
 		d->features = features_open(datapath_features_fd(d->dp), path);
 		err = d->features ? 0 : -errno;
 		features_drain(d->features, d->cfg.feature_sampling > 0);

@@ -7,10 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
-#include "conf.h"
+#include "libvxp/conf.h"
 #include "datapath.h"
-#include "netdev.h"
-#include "privs.h"
+#include "libvxp/netdev.h"
+#include "libvxp/privs.h"
 
 /* journald MESSAGE_IDs, one per kind of event */
 #define MESSAGE_ID_START  "5a0f8e3c1b7d4c2e9f6a8b1c3d5e7f90"

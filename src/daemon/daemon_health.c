@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "daemon.h"
-#include "log.h"
+#include "libvxp/log.h"
 
 /* The kernel keeps a link whose interface went away, detached: ifindex 0. */
 bool daemon_link_attached(int link_fd)

@@ -16,9 +16,9 @@
 #include "daemon.h"
 #include "feature_stream.h"
 #include "http.h"
-#include "log.h"
+#include "libvxp/log.h"
 #include "notify.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 
 static uint64_t now_ns(void)
 {

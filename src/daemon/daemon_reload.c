@@ -11,8 +11,8 @@
 
 #include "daemon.h"
 #include "feature_stream.h"
-#include "log.h"
-#include "nat_table.h"
+#include "libvxp/log.h"
+#include "libvxp/nat_table.h"
 #include "notify.h"
 
 static int install_nat(struct daemon *d, const struct pipeline_config *cfg)

@@ -15,7 +15,7 @@
 
 #include "daemon.h"
 #include "fdstore.h"
-#include "log.h"
+#include "libvxp/log.h"
 
 /* The mode the kernel reports for the program on ifindex. */
 static enum xdp_mode attached_mode(int ifindex)

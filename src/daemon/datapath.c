@@ -12,7 +12,7 @@
 
 #include "datapath.h"
 #include "fdstore.h"
-#include "log.h"
+#include "libvxp/log.h"
 #include "vxlan_pipeline.skel.h"
 
 struct datapath {

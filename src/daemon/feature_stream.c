@@ -19,7 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature_stream.h"
-#include "log.h"
+#include "libvxp/log.h"
 
 #define SERVICE_GROUP	"vxlan-pipeline"
 #define FEATURES_SNDBUF (512 * 1024)
@@ -230,16 +230,4 @@ void features_counts(const struct features *f, uint64_t *records, uint64_t *drop
 	*records = f ? f->records : 0;
 	*dropped = f ? f->dropped : 0;
 	*readers = f ? f->nsubs : 0;
-}
-
-void features_socket_path(const char *control, char *buf, size_t size)
-{
-	const char *slash = strrchr(control, '/');
-
-	if (!*control) {
-		snprintf(buf, size, "%s", "");
-		return;
-	}
-	snprintf(buf, size, "%.*s%s", slash ? (int)(slash - control + 1) : 0, control,
-		 FEATURES_SOCKET);
 }

@@ -9,19 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "vxlan_pipeline.h"
+#include "libvxp/feature_socket.h"
 
-#define FEATURES_SOCKET	     "features.sock" /* beside the control socket */
 #define FEATURES_SUBSCRIBERS 8
-
-/* A record on the features socket. Each SOCK_SEQPACKET message carries 1 to
- * FEATURES_BATCH of them: the ring is drained in bursts. */
-#define FEATURES_BATCH 64
-struct feature_msg {
-	struct vxp_feature f;
-	uint64_t time_ns;    /* CLOCK_REALTIME when the program saw the packet */
-	uint64_t latency_ns; /* from the program seeing it to the daemon reading it */
-};
 
 struct features;
 
@@ -42,7 +32,5 @@ void features_run(struct features *f, int fd);
  * could not take), readers connected. */
 void features_counts(const struct features *f, uint64_t *records, uint64_t *dropped,
 		     unsigned *readers);
-/* "DIR/features.sock" for a control socket "DIR/control.sock". */
-void features_socket_path(const char *control, char *buf, size_t size);
 
 #endif /* VXP_FEATURE_STREAM_H */

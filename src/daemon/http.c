@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
-#include "addr.h"
+#include "libvxp/addr.h"
 #include "http.h"
-#include "log.h"
+#include "libvxp/log.h"
 #include "pages.h"
 
 #define SERVICE_GROUP "vxlan-pipeline"

@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
+#include "libvxp/addr.h"
 #include "feature_stream.h"
-#include "nat_table.h"
+#include "libvxp/nat_table.h"
 #include "pages.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 
 #define ENA_STATS_MAX 16
 

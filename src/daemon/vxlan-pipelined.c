@@ -17,7 +17,7 @@
 
 #include "daemon.h"
 #include "daemon_cli.h"
-#include "log.h"
+#include "libvxp/log.h"
 #include "notify.h"
 
 static bool under_systemd(void)

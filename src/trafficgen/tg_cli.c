@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "libvxp/addr.h"
 #include "tg_cli.h"
 
 enum {

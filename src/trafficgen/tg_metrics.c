@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "httpc.h"
-#include "stats.h"
+#include "libvxp/httpc.h"
+#include "libvxp/stats.h"
 #include "tg_metrics.h"
 
 #define SERIES "vxlan_pipeline_packets_total{"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "libvxp/log.h"
 #include "tg.h"
 
 struct pcap_file_header {

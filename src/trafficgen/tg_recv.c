@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "log.h"
+#include "libvxp/addr.h"
+#include "libvxp/log.h"
 #include "tg.h"
 
 #define RECV_BATCH 64

@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "libvxp/log.h"
 #include "tg.h"
 #include "tg_xdp.h"
-#include "addr.h"
+#include "libvxp/addr.h"
 
 #define BATCH_MAX 64
 /* AF_PACKET sustains about this many per thread with 0.5 ms pacing; above it,

@@ -17,8 +17,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "log.h"
+#include "libvxp/addr.h"
+#include "libvxp/log.h"
 #include "tg_cli.h"
 #include "tg_metrics.h"
 #include "tg_report.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "libvxp/conf.h"
 #include "tap.h"
 
 static const char *data_dir(void)
