@@ -28,17 +28,13 @@ struct cli_rates {
 	double decap, forwarded, kernel, dropped, nat_hit_pct;
 };
 
+/* GETs path from the daemon: the body of a 200 (free it); otherwise prints
+ * why not, sets *ret_exit and returns NULL. */
+char *cli_get(const struct cli *c, const char *path, int *ret_exit);
 /* GETs path as JSON from the daemon; prints why not and returns NULL. */
 struct json *cli_fetch(const struct cli *c, const char *path, int *ret_exit);
 /* The rates between two /status samples. */
 struct cli_rates cli_rates(const struct json *before, const struct json *after);
 const char *cli_color(const struct cli *c, const char *code);
-
-int cli_status(const struct cli *c);
-int cli_stats(const struct cli *c);
-int cli_nat(const struct cli *c);
-int cli_monitor(const struct cli *c);
-int cli_preflight(const struct cli *c);
-int cli_features(const struct cli *c);
 
 #endif /* VXP_CLI_H */

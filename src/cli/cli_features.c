@@ -16,8 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libvxp/addr.h"
 #include "cli.h"
+#include "cli_features.h"
+#include "libvxp/addr.h"
 #include "libvxp/feature_socket.h"
 #include "libvxp/stats.h"
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_monitor.h"
 
 #define HEADER_EVERY 20
 

@@ -15,7 +15,10 @@
 #include <linux/bpf.h>
 
 #include "cli.h"
+#include "cli_preflight.h"
 #include "libvxp/conf.h"
+#include "libvxp/conf_check.h"
+#include "libvxp/conf_load.h"
 #include "libvxp/netdev.h"
 #include "libvxp/privs.h"
 

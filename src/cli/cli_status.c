@@ -3,7 +3,6 @@
  * counter, and the NAT rules as the data plane holds them. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,98 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "libvxp/httpc.h"
-
-const char *cli_color(const struct cli *c, const char *code)
-{
-	return c->color ? code : "";
-}
-
-static char *get(const struct cli *c, const char *path, int *ret_exit)
-{
-	char *body = NULL;
-	int status = httpc_get(c->socket, path, &body);
-
-	if (status == -ENOENT || status == -ECONNREFUSED) {
-		fprintf(stderr,
-			"vxlan-pipelined is not running: nothing answers on %s "
-			"(systemctl status vxlan-pipeline)\n",
-			c->socket);
-		*ret_exit = CLI_NOT_RUNNING;
-	} else if (status == -EACCES) {
-		fprintf(stderr,
-			"%s: permission denied: run as root or as a member of the "
-			"vxlan-pipeline group\n",
-			c->socket);
-		*ret_exit = CLI_FAILED;
-	} else if (status < 0) {
-		fprintf(stderr, "asking vxlan-pipelined at %s: %s\n", c->socket, strerror(-status));
-		*ret_exit = CLI_FAILED;
-	} else if (status != 200) {
-		fprintf(stderr, "vxlan-pipelined answered %d to %s: %s", status, path,
-			body ? body : "\n");
-		*ret_exit = CLI_FAILED;
-	} else {
-		return body;
-	}
-	free(body);
-	return NULL;
-}
-
-struct json *cli_fetch(const struct cli *c, const char *path, int *ret_exit)
-{
-	char *body = get(c, path, ret_exit), err[128];
-	struct json *j;
-
-	if (!body)
-		return NULL;
-	j = json_parse(body, err, sizeof(err));
-	if (!j) {
-		fprintf(stderr, "vxlan-pipelined sent %s that does not parse: %s\n", path, err);
-		*ret_exit = CLI_FAILED;
-	}
-	free(body);
-	return j;
-}
-
-static double packets(const struct json *s, const char *reason)
-{
-	char path[96];
-
-	snprintf(path, sizeof(path), "counters.reasons.%s.packets", reason);
-	return json_num(s, path, 0);
-}
-
-struct cli_rates cli_rates(const struct json *a, const struct json *b)
-{
-	double dt = json_num(b, "time", 0) - json_num(a, "time", 0), sum[4] = { 0 };
-	static const char *const results[] = { "pass", "drop", "kernel", "redirect" };
-	const struct json *r = json_get(b, "counters.reasons"), *x;
-	struct cli_rates out = { .rx = -1 };
-	double rx_a = json_num(a, "ingress_rx_packets", -1),
-	       rx_b = json_num(b, "ingress_rx_packets", -1);
-	int i;
-
-	if (dt <= 0)
-		return out;
-	for (x = r ? r->child : NULL; x; x = x->next)
-		for (i = 0; i < 4; i++)
-			if (!strcmp(json_str(x, "result", ""), results[i]))
-				sum[i] += packets(b, x->key) - packets(a, x->key);
-	out.forwarded = sum[3] / dt;
-	out.kernel = sum[2] / dt;
-	out.dropped = sum[1] / dt;
-	out.decap = out.forwarded + out.kernel + out.dropped;
-	out.vxlan = out.decap + sum[0] / dt;
-	if (rx_a >= 0 && rx_b >= rx_a)
-		out.rx = (rx_b - rx_a) / dt;
-	if (sum[1] + sum[2] + sum[3] > 0)
-		out.nat_hit_pct = 100.0 *
-				  (json_num(b, "counters.events.nat_hit", 0) -
-				   json_num(a, "counters.events.nat_hit", 0)) /
-				  (sum[1] + sum[2] + sum[3]);
-	return out;
-}
+#include "cli_status.h"
 
 static void uptime(double secs, char *buf, size_t size)
 {
@@ -192,7 +100,7 @@ int cli_status(const struct cli *c)
 static int print_raw(const struct cli *c, const char *path)
 {
 	int ret = CLI_OK;
-	char *body = get(c, path, &ret);
+	char *body = cli_get(c, path, &ret);
 
 	if (body)
 		fputs(body, stdout);

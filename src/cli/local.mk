@@ -4,8 +4,11 @@
 # on another program; libcli.a is all but main(), for tests.
 noinst_LIBRARIES += src/cli/libcli.a
 src_cli_libcli_a_SOURCES = \
-	src/cli/cli.h src/cli/cli_features.c src/cli/cli_monitor.c src/cli/cli_preflight.c \
-	src/cli/cli_status.c \
+	src/cli/cli.c src/cli/cli.h \
+	src/cli/cli_features.c src/cli/cli_features.h \
+	src/cli/cli_monitor.c src/cli/cli_monitor.h \
+	src/cli/cli_preflight.c src/cli/cli_preflight.h \
+	src/cli/cli_status.c src/cli/cli_status.h \
 	src/cli/json.c src/cli/json.h
 src_cli_libcli_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 CLI_LIBS = src/cli/libcli.a $(LIBVXP_LIBS) -lm

@@ -12,6 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_features.h"
+#include "cli_monitor.h"
+#include "cli_preflight.h"
+#include "cli_status.h"
 #include "libvxp/conf.h"
 
 enum {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* vxlan-pipelined's state and its life: start (load, configure, check the
- * interfaces, attach, drop privileges), the event loop, reload, shutdown. */
+/* vxlan-pipelined's state, which every part of the daemon reads and writes,
+ * and the journal's message ids; no functions: each part has its own module
+ * (daemon_start, daemon_loop, daemon_reload, daemon_health, daemon_takeover). */
 #ifndef VXP_DAEMON_H
 #define VXP_DAEMON_H
 
@@ -8,9 +9,9 @@
 #include <stdint.h>
 #include <time.h>
 #include "libvxp/conf.h"
-#include "datapath.h"
 #include "libvxp/netdev.h"
 #include "libvxp/privs.h"
+#include "vxlan_pipeline.h"
 
 /* journald MESSAGE_IDs, one per kind of event */
 #define MESSAGE_ID_START  "5a0f8e3c1b7d4c2e9f6a8b1c3d5e7f90"
@@ -37,6 +38,10 @@ struct daemon_rates {
 	double nat_hit_pct;
 };
 
+struct datapath;
+struct features;
+struct http;
+
 struct daemon {
 	struct daemon_opts opts;
 	struct pipeline_config cfg; /* in force */
@@ -60,44 +65,5 @@ struct daemon {
 	time_t started;
 	bool stop;
 };
-
-/* Reads the configuration directory, applies the overrides and checks the
- * whole; every error is logged. Returns 0 or -EINVAL. */
-int daemon_load_config(const struct daemon_opts *o, struct pipeline_config *cfg);
-
-/* d->opts and d->cfg filled in; everything else is set up here. Logs the
- * cause of a failure; returns 0 or -errno. */
-int daemon_start(struct daemon *d);
-/* Runs until SIGTERM or SIGINT. */
-int daemon_run(struct daemon *d);
-/* Detaches and frees everything daemon_start() set up. */
-void daemon_shutdown(struct daemon *d);
-
-/* NAT table, VNI filter, DF threshold and the unmatched policy from cfg into
- * the data plane; the NAT table first, so a failure changes nothing. */
-int daemon_apply(struct daemon *d, const struct pipeline_config *cfg);
-/* SIGHUP: a new configuration in force, or the old one kept and why said. */
-void daemon_reload(struct daemon *d);
-/* The status line systemd shows. */
-void daemon_status(struct daemon *d);
-
-/* Whether a link of ours still holds its program on an interface. */
-bool daemon_link_attached(int link_fd);
-/* Whether the data path works, and in a sentence why (not). */
-bool daemon_health(struct daemon *d, char *reason, size_t size);
-/* Puts an egress interface that came back under a new index back into the
- * transmit ports. */
-void daemon_check_egress(struct daemon *d);
-/* Logs the health when it changes: once when the data path fails, with the
- * reason, and once when it works again. */
-void daemon_watch_health(struct daemon *d);
-
-struct fdstore;
-/* The link the previous daemon stored under name, carrying prog_fd now; -1
- * when there is none or it cannot be taken over (then it is closed). */
-int daemon_take_link(struct daemon *d, struct fdstore *s, const char *name, int prog_fd,
-		     const struct netdev_info *nd, const char *role, enum xdp_mode *ret_mode);
-/* Leaves the links and maps in systemd's fd store for the next daemon. */
-void daemon_store(struct daemon *d);
 
 #endif /* VXP_DAEMON_H */

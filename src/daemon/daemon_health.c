@@ -14,6 +14,8 @@
 #include <bpf/bpf.h>
 
 #include "daemon.h"
+#include "daemon_health.h"
+#include "datapath.h"
 #include "libvxp/log.h"
 
 /* The kernel keeps a link whose interface went away, detached: ifindex 0. */

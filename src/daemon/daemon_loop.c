@@ -14,10 +14,14 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_health.h"
+#include "daemon_loop.h"
+#include "daemon_reload.h"
+#include "datapath.h"
 #include "feature_stream.h"
 #include "http.h"
-#include "libvxp/log.h"
 #include "notify.h"
+#include "libvxp/log.h"
 #include "libvxp/stats.h"
 
 static uint64_t now_ns(void)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Putting a configuration in force: at start, and on SIGHUP, where a broken
- * file leaves everything as it was and a setting that needs a restart is
- * reported, not half-applied. */
+/* Putting a configuration in force: read and checked, then applied at start
+ * and on SIGHUP, where a broken file leaves everything as it was and a
+ * setting that needs a restart is reported, not half-applied. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,10 +10,36 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "daemon_reload.h"
+#include "datapath.h"
 #include "feature_stream.h"
+#include "notify.h"
+#include "libvxp/conf_check.h"
+#include "libvxp/conf_load.h"
+#include "libvxp/conf_rules.h"
 #include "libvxp/log.h"
 #include "libvxp/nat_table.h"
-#include "notify.h"
+
+int daemon_load_config(const struct daemon_opts *o, struct pipeline_config *cfg)
+{
+	struct conf_errors errs = { 0 };
+	unsigned i;
+	int err;
+
+	conf_init(cfg);
+	err = conf_load_dir(cfg, o->config_dir, o->config_dir_given, &errs);
+	if (!err)
+		err = conf_apply_overrides(cfg, &o->overrides, &errs);
+	if (!err)
+		err = conf_check(cfg, &errs);
+	for (i = 0; i < errs.n && i < CONF_ERRORS_MAX; i++)
+		log_err("%s", errs.msg[i]);
+	if (errs.n > CONF_ERRORS_MAX)
+		log_err("... and %u more errors", errs.n - CONF_ERRORS_MAX);
+	if (err)
+		conf_free(cfg);
+	return err;
+}
 
 static int install_nat(struct daemon *d, const struct pipeline_config *cfg)
 {

@@ -10,32 +10,15 @@
 
 #include "attach.h"
 #include "daemon.h"
+#include "daemon_reload.h"
+#include "daemon_start.h"
+#include "daemon_takeover.h"
+#include "datapath.h"
 #include "fdstore.h"
 #include "feature_stream.h"
 #include "http.h"
+#include "pages.h"
 #include "libvxp/log.h"
-#include "libvxp/nat_table.h"
-
-int daemon_load_config(const struct daemon_opts *o, struct pipeline_config *cfg)
-{
-	struct conf_errors errs = { 0 };
-	unsigned i;
-	int err;
-
-	conf_init(cfg);
-	err = conf_load_dir(cfg, o->config_dir, o->config_dir_given, &errs);
-	if (!err)
-		err = conf_apply_overrides(cfg, &o->overrides, &errs);
-	if (!err)
-		err = conf_check(cfg, &errs);
-	for (i = 0; i < errs.n && i < CONF_ERRORS_MAX; i++)
-		log_err("%s", errs.msg[i]);
-	if (errs.n > CONF_ERRORS_MAX)
-		log_err("... and %u more errors", errs.n - CONF_ERRORS_MAX);
-	if (err)
-		conf_free(cfg);
-	return err;
-}
 
 static int interface_ready(const struct daemon *d, struct netdev_info *nd, const char *role)
 {
@@ -207,7 +190,8 @@ int daemon_start(struct daemon *d)
 	/* the sockets before the interfaces: a taken port must not cost an
 	 * attach and a detach (on ENA, two link resets) per start attempt */
 	if (!err) {
-		d->http = http_open(d, d->cfg.metrics_listen, d->cfg.control_socket);
+		d->http =
+			http_open(pages, PAGES_N, d, d->cfg.metrics_listen, d->cfg.control_socket);
 		err = d->http ? 0 : -errno;
 	}
 	if (!err) {

@@ -14,6 +14,8 @@
 #include <linux/if_link.h>
 
 #include "daemon.h"
+#include "daemon_takeover.h"
+#include "datapath.h"
 #include "fdstore.h"
 #include "libvxp/log.h"
 

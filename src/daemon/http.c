@@ -17,29 +17,18 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
-#include "libvxp/addr.h"
 #include "http.h"
+#include "libvxp/addr.h"
 #include "libvxp/log.h"
-#include "pages.h"
 
 #define SERVICE_GROUP "vxlan-pipeline"
 
 struct http {
-	struct daemon *d;
+	const struct http_page *pages;
+	size_t n_pages;
+	void *ctx;
 	struct MHD_Daemon *tcp, *control;
 	char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-};
-
-static const struct route {
-	const char *path;
-	int (*page)(struct daemon *d, struct buf *b);
-	const char *type;
-} routes[] = {
-	{ "/metrics", page_metrics, "text/plain; version=0.0.4; charset=utf-8" },
-	{ "/healthz", page_health, "text/plain; charset=utf-8" },
-	{ "/status", page_status, "application/json" },
-	{ "/stats", page_stats, "application/json" },
-	{ "/nat", page_nat, "application/json" },
 };
 
 static enum MHD_Result reply(struct MHD_Connection *c, int status, struct buf *b, const char *type)
@@ -81,11 +70,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		buf_printf(&b, "only GET and HEAD\n");
 		return reply(c, 405, &b, "text/plain; charset=utf-8");
 	}
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (!strcmp(url, routes[i].path))
-			return reply(c, routes[i].page(h->d, &b), &b, routes[i].type);
-	buf_printf(&b, "vxlan-pipelined %s: /metrics, /healthz, /status, /stats, /nat\n",
-		   PACKAGE_VERSION);
+	for (i = 0; i < h->n_pages; i++)
+		if (!strcmp(url, h->pages[i].path))
+			return reply(c, h->pages[i].render(h->ctx, &b), &b, h->pages[i].type);
+	buf_printf(&b, "vxlan-pipelined %s:", PACKAGE_VERSION);
+	for (i = 0; i < h->n_pages; i++)
+		buf_printf(&b, "%s %s", i ? "," : "", h->pages[i].path);
+	buf_printf(&b, "\n");
 	return reply(c, strcmp(url, "/") ? 404 : 200, &b, "text/plain; charset=utf-8");
 }
 
@@ -184,13 +175,17 @@ static int open_control(struct http *h, const char *path)
 	return 0;
 }
 
-struct http *http_open(struct daemon *d, const char *listen, const char *control)
+struct http *http_open(const struct http_page *pages, size_t n, void *ctx, const char *listen,
+		       const char *control)
 {
 	struct http *h = calloc(1, sizeof(*h));
 	int err = h ? 0 : -ENOMEM;
 
-	if (h)
-		h->d = d;
+	if (h) {
+		h->pages = pages;
+		h->n_pages = n;
+		h->ctx = ctx;
+	}
 	if (!err && listen && *listen)
 		err = open_tcp(h, listen);
 	if (!err && control && *control)

@@ -6,9 +6,13 @@ noinst_LIBRARIES += src/daemon/libdaemon.a
 src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/attach.c src/daemon/attach.h \
 	src/daemon/buf.c src/daemon/buf.h \
-	src/daemon/daemon.c src/daemon/daemon.h src/daemon/daemon_cli.c src/daemon/daemon_cli.h \
-	src/daemon/daemon_health.c src/daemon/daemon_loop.c src/daemon/daemon_reload.c \
-	src/daemon/daemon_takeover.c \
+	src/daemon/daemon.h \
+	src/daemon/daemon_cli.c src/daemon/daemon_cli.h \
+	src/daemon/daemon_health.c src/daemon/daemon_health.h \
+	src/daemon/daemon_loop.c src/daemon/daemon_loop.h \
+	src/daemon/daemon_reload.c src/daemon/daemon_reload.h \
+	src/daemon/daemon_start.c src/daemon/daemon_start.h \
+	src/daemon/daemon_takeover.c src/daemon/daemon_takeover.h \
 	src/daemon/datapath.c src/daemon/datapath.h \
 	src/daemon/fdstore.c src/daemon/fdstore.h \
 	src/daemon/feature_stream.c src/daemon/feature_stream.h \

@@ -11,10 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libvxp/addr.h"
+#include "daemon.h"
+#include "daemon_health.h"
+#include "datapath.h"
 #include "feature_stream.h"
-#include "libvxp/nat_table.h"
 #include "pages.h"
+#include "libvxp/addr.h"
+#include "libvxp/nat_table.h"
 #include "libvxp/stats.h"
 
 #define ENA_STATS_MAX 16
@@ -136,8 +139,9 @@ static void ena_allowances(struct buf *b, const struct daemon *d)
 	}
 }
 
-int page_metrics(struct daemon *d, struct buf *b)
+static int page_metrics(void *ctx, struct buf *b)
 {
+	struct daemon *d = ctx;
 	struct vxp_stats st;
 	int err = stats_read(datapath_stats_fd(d->dp), &st);
 
@@ -153,8 +157,9 @@ int page_metrics(struct daemon *d, struct buf *b)
 	return 200;
 }
 
-int page_health(struct daemon *d, struct buf *b)
+static int page_health(void *ctx, struct buf *b)
 {
+	struct daemon *d = ctx;
 	char reason[256];
 	bool ok = daemon_health(d, reason, sizeof(reason));
 
@@ -191,8 +196,9 @@ static void json_interface(struct buf *b, const char *role, const struct netdev_
 		   attached ? "true" : "false");
 }
 
-int page_stats(struct daemon *d, struct buf *b)
+static int page_stats(void *ctx, struct buf *b)
 {
+	struct daemon *d = ctx;
 	struct vxp_stats st;
 	int err = stats_read(datapath_stats_fd(d->dp), &st);
 
@@ -222,8 +228,9 @@ static long long rx_packets(const char *ifname)
 	return v;
 }
 
-int page_status(struct daemon *d, struct buf *b)
+static int page_status(void *ctx, struct buf *b)
 {
+	struct daemon *d = ctx;
 	struct vxp_stats st;
 	struct timespec now;
 	char reason[256];
@@ -297,8 +304,9 @@ static void json_rule(struct buf *b, const struct daemon *d, const struct nat_en
 	buf_printf(b, "}");
 }
 
-int page_nat(struct daemon *d, struct buf *b)
+static int page_nat(void *ctx, struct buf *b)
 {
+	struct daemon *d = ctx;
 	struct nat_entry *entries = calloc(VXP_NAT_ENTRIES_MAX, sizeof(*entries));
 	int outer, tables[2], n, i;
 
@@ -320,3 +328,11 @@ int page_nat(struct daemon *d, struct buf *b)
 	free(entries);
 	return 200;
 }
+
+const struct http_page pages[PAGES_N] = {
+	{ "/metrics", "text/plain; version=0.0.4; charset=utf-8", page_metrics },
+	{ "/healthz", "text/plain; charset=utf-8", page_health },
+	{ "/status", "application/json", page_status },
+	{ "/stats", "application/json", page_stats },
+	{ "/nat", "application/json", page_nat },
+};

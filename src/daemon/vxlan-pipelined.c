@@ -17,8 +17,11 @@
 
 #include "daemon.h"
 #include "daemon_cli.h"
-#include "libvxp/log.h"
+#include "daemon_loop.h"
+#include "daemon_reload.h"
+#include "daemon_start.h"
 #include "notify.h"
+#include "libvxp/log.h"
 
 static bool under_systemd(void)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The pipeline's configuration: libconfig files read in C-locale name order and
- * merged, the seed's command-line flags on top, and checks whose every error
- * names the file, the line and what was expected. */
+/* The pipeline's configuration as data: every setting, where each was given,
+ * and the errors found, each naming the file, the line and what was expected.
+ * Reading it: conf_load.h; the flags on top and the checks: conf_check.h. */
 #ifndef VXP_CONF_H
 #define VXP_CONF_H
 
@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "nat_table.h"
+#include "vxlan_pipeline.h"
 
 /* configure's sysconfdir: /etc for the packages */
 #define CONF_DIR_DEFAULT     VXP_SYSCONFDIR "/vxlan-pipeline"
@@ -114,29 +114,12 @@ struct conf_overrides {
 void conf_init(struct pipeline_config *cfg);
 void conf_free(struct pipeline_config *cfg);
 
-/* Reads every *.conf in dir in C-locale name order into cfg. A missing dir is
- * an error only when must_exist. Returns 0, or -EINVAL with errs filled. */
-int conf_load_dir(struct pipeline_config *cfg, const char *dir, bool must_exist,
-		  struct conf_errors *errs);
-/* Reads one file; settings given before in another file are errors. */
-int conf_load_file(struct pipeline_config *cfg, const char *path, struct conf_errors *errs);
-/* Applies the command-line flags; -a, -p and -s replace the files' NAT rules
- * with one rule: inner UDP source port -s to -a:-p (the seed's defaults fill
- * whichever is missing). */
-int conf_apply_overrides(struct pipeline_config *cfg, const struct conf_overrides *o,
-			 struct conf_errors *errs);
-/* What needs the whole configuration: required settings, interfaces and the
- * user that must exist, overlapping rules, the NAT table's capacity. */
-int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs);
-
-/* The NAT rules as nat_table_build() takes them, one per matched port;
- * ret_origin[i] is the index of the configuration rule entry i came from. */
-int conf_nat_rules(const struct pipeline_config *cfg, struct nat_rule **ret_rules,
-		   size_t **ret_origin, size_t *ret_n);
-
 const char *conf_key_name(enum conf_key key);
 const char *conf_xdp_mode_name(enum xdp_mode mode);
 /* "file:line", "file" or "command line" */
 void conf_src_format(const struct conf_src *src, char *buf, size_t size);
+/* Adds "where: message" to errs (the first CONF_ERRORS_MAX are kept). */
+__attribute__((format(printf, 3, 4))) void
+conf_error(struct conf_errors *errs, const struct conf_src *src, const char *fmt, ...);
 
 #endif /* VXP_CONF_H */

@@ -13,7 +13,9 @@
 #include <netinet/in.h>
 
 #include "addr.h"
-#include "conf_parse.h"
+#include "conf_check.h"
+#include "conf_rules.h"
+#include "nat_table.h"
 
 /* The seed loader's defaults for a NAT rule given in part. */
 #define SEED_NAT_ADDR	 "127.0.0.1"

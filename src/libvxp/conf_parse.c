@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Inside the configuration module: turning one libconfig setting into its
- * value in struct pipeline_config, or an error naming file, line and what was
- * expected. */
+/* One setting of the configuration: its libconfig value into struct
+ * pipeline_config, or an error naming file, line and what was expected. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,114 +11,10 @@
 
 #include "addr.h"
 #include "conf_parse.h"
+#include "conf_rules.h"
+#include "conf_value.h"
 
 #define VNI_MAX ((1LL << VXP_VNI_BITS) - 1)
-
-const char *conf_type_name(const config_setting_t *s)
-{
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a number with a fraction";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_ARRAY:
-		return "an array";
-	case CONFIG_TYPE_LIST:
-		return "a list";
-	case CONFIG_TYPE_GROUP:
-		return "a group";
-	default:
-		return "nothing";
-	}
-}
-
-int edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	int d[32][32];
-
-	if (la >= 32 || lb >= 32)
-		return 99;
-	for (i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (i = 1; i <= la; i++)
-		for (j = 1; j <= lb; j++) {
-			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-
-			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-	return d[la][lb];
-}
-
-int conf_get_int(const config_setting_t *s, const char *what, long long lo, long long hi,
-		 long long *ret, const struct conf_src *src, struct conf_errors *errs)
-{
-	int type = config_setting_type(s);
-	long long v;
-
-	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
-		conf_error(errs, src, "'%s' must be an integer, not %s", what, conf_type_name(s));
-		return -EINVAL;
-	}
-	v = config_setting_get_int64(s);
-	if (v < lo || v > hi) {
-		conf_error(errs, src, "'%s' is %lld; expected %lld to %lld", what, v, lo, hi);
-		return -ERANGE;
-	}
-	*ret = v;
-	return 0;
-}
-
-int conf_get_string(const config_setting_t *s, const char *what, const char **ret,
-		    const struct conf_src *src, struct conf_errors *errs)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		conf_error(errs, src, "'%s' must be a string, not %s", what, conf_type_name(s));
-		return -EINVAL;
-	}
-	*ret = config_setting_get_string(s);
-	return 0;
-}
-
-static int get_bool(const config_setting_t *s, const char *what, bool *ret,
-		    const struct conf_src *src, struct conf_errors *errs)
-{
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		conf_error(errs, src, "'%s' must be true or false, not %s", what,
-			   conf_type_name(s));
-		return -EINVAL;
-	}
-	*ret = config_setting_get_bool(s);
-	return 0;
-}
-
-/* One of the words in choices (NULL-terminated); returns its index. */
-static int get_word(const config_setting_t *s, const char *what, const char *const *choices,
-		    const struct conf_src *src, struct conf_errors *errs)
-{
-	char expected[128] = "";
-	const char *v;
-	int i;
-
-	if (conf_get_string(s, what, &v, src, errs))
-		return -EINVAL;
-	for (i = 0; choices[i]; i++)
-		if (!strcasecmp(v, choices[i]))
-			return i;
-	for (i = 0; choices[i]; i++)
-		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected),
-			 "%s\"%s\"", i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
-	conf_error(errs, src, "'%s' is '%s'; expected %s", what, v, expected);
-	return -EINVAL;
-}
 
 static int get_ifname(const config_setting_t *s, const char *what, char *out,
 		      const struct conf_src *src, struct conf_errors *errs)
@@ -242,7 +137,7 @@ int conf_parse_value(struct pipeline_config *cfg, int key, const config_setting_
 	case CONF_EGRESS:
 		return get_ifname(s, name, cfg->egress, src, errs);
 	case CONF_XDP_MODE:
-		i = get_word(s, name, modes, src, errs);
+		i = conf_get_word(s, name, modes, src, errs);
 		cfg->xdp_mode = i == 1	 ? XDP_MODE_NATIVE
 				: i == 2 ? XDP_MODE_GENERIC
 					 : XDP_MODE_AUTO;
@@ -250,7 +145,7 @@ int conf_parse_value(struct pipeline_config *cfg, int key, const config_setting_
 	case CONF_VNI:
 		return get_vnis(cfg, s, src, errs);
 	case CONF_UNMATCHED:
-		i = get_word(s, name, unmatched, src, errs);
+		i = conf_get_word(s, name, unmatched, src, errs);
 		cfg->drop_unmatched = i == 1;
 		return i < 0 ? -EINVAL : 0;
 	case CONF_METRICS_LISTEN:
@@ -268,9 +163,9 @@ int conf_parse_value(struct pipeline_config *cfg, int key, const config_setting_
 		snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s", v);
 		return 0;
 	case CONF_ALLOW_DEFAULT_ROUTE:
-		return get_bool(s, name, &cfg->allow_default_route, src, errs);
+		return conf_get_bool(s, name, &cfg->allow_default_route, src, errs);
 	case CONF_ENA_FIX:
-		return get_bool(s, name, &cfg->ena_fix, src, errs);
+		return conf_get_bool(s, name, &cfg->ena_fix, src, errs);
 	case CONF_USER:
 		if (conf_get_string(s, name, &v, src, errs))
 			return -EINVAL;

@@ -11,7 +11,8 @@
 #include <netinet/in.h>
 
 #include "addr.h"
-#include "conf_parse.h"
+#include "conf_rules.h"
+#include "conf_value.h"
 
 static const char *const rule_keys = "proto, dst_port, src_port, dst, to";
 

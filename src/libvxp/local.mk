@@ -5,8 +5,12 @@
 noinst_LIBRARIES += src/libvxp/libvxp.a
 src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/addr.c src/libvxp/addr.h \
-	src/libvxp/conf.c src/libvxp/conf.h src/libvxp/conf_parse.c src/libvxp/conf_parse.h \
-	src/libvxp/conf_rules.c src/libvxp/conf_check.c \
+	src/libvxp/conf.c src/libvxp/conf.h \
+	src/libvxp/conf_check.c src/libvxp/conf_check.h \
+	src/libvxp/conf_load.c src/libvxp/conf_load.h \
+	src/libvxp/conf_parse.c src/libvxp/conf_parse.h \
+	src/libvxp/conf_rules.c src/libvxp/conf_rules.h \
+	src/libvxp/conf_value.c src/libvxp/conf_value.h \
 	src/libvxp/feature_socket.c src/libvxp/feature_socket.h \
 	src/libvxp/httpc.c src/libvxp/httpc.h \
 	src/libvxp/log.c src/libvxp/log.h \

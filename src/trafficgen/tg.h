@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* vxlan-trafficgen's shared definitions: what to send (flows, frames), how
- * (UDP socket, AF_PACKET, a pcap file), and what was counted. */
+ * (UDP socket, AF_PACKET, a pcap file), and what was counted. Types only: the
+ * functions are in tg_frame.h, tg_send.h, tg_pcap.h and tg_recv.h. */
 #ifndef VXP_TG_H
 #define VXP_TG_H
 
@@ -71,25 +72,6 @@ struct tg_frame {
 	uint16_t flow;
 };
 
-/* Builds flow number flow's frame with seq 0 and time 0. Returns 0, or -EINVAL
- * with a reason in err when the configuration cannot make such a frame. */
-int tg_frame_build(const struct tg_config *cfg, unsigned flow, struct tg_frame *f, char *err,
-		   size_t errsize);
-/* Writes seq and time into buf, a copy of f's frame as built, and keeps its
- * checksums right. */
-void tg_frame_stamp(const struct tg_frame *f, uint8_t *buf, uint32_t seq, uint64_t sent_ns);
-/* The payload byte at offset i of a flow's payload (past struct tg_payload);
- * fixed per flow, so stamping a packet changes only seq and time. */
-static inline uint8_t tg_pattern(uint16_t flow, size_t i)
-{
-	return (uint8_t)(flow * 131 + i * 7 + 1);
-}
-/* The inner source port of a flow. */
-uint16_t tg_flow_sport(const struct tg_config *cfg, unsigned flow);
-/* The outer UDP source port AWS would choose: a hash of the inner 5-tuple
- * into 49152-65535, as RFC 7348 recommends. */
-uint16_t tg_outer_sport(const struct tg_config *cfg, unsigned flow);
-
 struct tg_thread_stats {
 	uint64_t sent;
 	uint64_t bytes; /* on the wire, without FCS */
@@ -102,12 +84,6 @@ struct tg_send_result {
 	bool in_kernel; /* raw mode went through the in-kernel XDP sender */
 	struct tg_thread_stats t[TG_THREADS_MAX];
 };
-
-/* Sends as configured until done, or until a signal arrives on sigfd (a
- * signalfd for SIGINT and SIGTERM, or -1); returns 0 or -errno (logged). */
-int tg_send(const struct tg_config *cfg, int sigfd, struct tg_send_result *ret);
-/* Writes cfg->count frames (all flows in turn) to a pcap file. */
-int tg_write_pcap(const struct tg_config *cfg, struct tg_send_result *ret);
 
 #define TG_WINDOW     1024  /* per flow: duplicates within this many are seen */
 #define TG_LATENCY_US 10000 /* latency histogram: 1 us buckets, then overflow */
@@ -132,11 +108,5 @@ struct tg_recv_result {
 	double lat_sum_ns;
 	uint32_t lat_hist[TG_LATENCY_US + 1];
 };
-
-/* Receives until count, duration or idle says stop, or a signal arrives on
- * sigfd (or -1). Returns 0 or -errno. */
-int tg_receive(const struct tg_recv_config *rc, int sigfd, struct tg_recv_result *ret);
-/* The latency below which fraction q of the packets arrived, in ns. */
-uint64_t tg_latency_quantile(const struct tg_recv_result *r, double q);
 
 #endif /* VXP_TG_H */

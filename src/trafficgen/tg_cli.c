@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libvxp/addr.h"
 #include "tg_cli.h"
+#include "libvxp/addr.h"
 
 enum {
 	OPT_DST = 256,

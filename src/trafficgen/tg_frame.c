@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tg.h"
+#include "tg_frame.h"
 
 /* The mirrored frame's own MACs, as Traffic Mirroring keeps them. */
 static const uint8_t inner_dmac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x02 };

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg_metrics.h"
 #include "libvxp/httpc.h"
 #include "libvxp/stats.h"
-#include "tg_metrics.h"
 
 #define SERIES "vxlan_pipeline_packets_total{"
 

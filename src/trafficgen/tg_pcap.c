@@ -9,8 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "tg_frame.h"
+#include "tg_pcap.h"
 #include "libvxp/log.h"
-#include "tg.h"
 
 struct pcap_file_header {
 	uint32_t magic;

@@ -14,9 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tg_frame.h"
+#include "tg_recv.h"
 #include "libvxp/addr.h"
 #include "libvxp/log.h"
-#include "tg.h"
 
 #define RECV_BATCH 64
 #define RECV_BUF   2048

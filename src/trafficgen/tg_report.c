@@ -2,6 +2,7 @@
 /* vxlan-trafficgen's reports, as text for a person or one JSON object. */
 #include "config.h"
 
+#include "tg_recv.h"
 #include "tg_report.h"
 
 static const char *mode_name(const struct tg_config *cfg, const struct tg_send_result *r)

@@ -18,10 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libvxp/log.h"
-#include "tg.h"
+#include "tg_frame.h"
+#include "tg_send.h"
 #include "tg_xdp.h"
 #include "libvxp/addr.h"
+#include "libvxp/log.h"
 
 #define BATCH_MAX 64
 /* AF_PACKET sustains about this many per thread with 0.5 ms pacing; above it,

@@ -17,11 +17,14 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "libvxp/addr.h"
-#include "libvxp/log.h"
 #include "tg_cli.h"
 #include "tg_metrics.h"
+#include "tg_pcap.h"
+#include "tg_recv.h"
 #include "tg_report.h"
+#include "tg_send.h"
+#include "libvxp/addr.h"
+#include "libvxp/log.h"
 
 static int if_mac(const char *ifname, uint8_t *mac)
 {

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "libvxp/conf.h"
+#include "libvxp/conf_check.h"
+#include "libvxp/conf_load.h"
+#include "libvxp/conf_rules.h"
 #include "tap.h"
 
 static const char *data_dir(void)
