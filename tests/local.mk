@@ -11,7 +11,8 @@ tests_lib_libvxptest_a_SOURCES = \
 	tests/lib/tap.c tests/lib/tap.h \
 	tests/lib/pkt.c tests/lib/pkt.h \
 	tests/lib/testnet.c tests/lib/testnet.h \
-	tests/lib/dprun.c tests/lib/dprun.h
+	tests/lib/dprun.c tests/lib/dprun.h \
+	tests/lib/fakehttp.c tests/lib/fakehttp.h
 tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 
 TEST_LIBS = tests/lib/libvxptest.a $(DAEMON_LIBS)
@@ -20,6 +21,7 @@ UNIT_TESTS = \
 	tests/unit/test_addr \
 	tests/unit/test_conf \
 	tests/unit/test_daemon_cli \
+	tests/unit/test_httpc \
 	tests/unit/test_netdev \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt
@@ -57,6 +59,7 @@ tests_netns_svcman_LDADD = $(LIBBPF_LIBS)
 tests_unit_test_addr_LDADD = $(TEST_LIBS)
 tests_unit_test_conf_LDADD = $(TEST_LIBS)
 tests_unit_test_daemon_cli_LDADD = $(TEST_LIBS)
+tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)

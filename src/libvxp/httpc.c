@@ -1,115 +1,153 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A minimal HTTP/1.0 GET for the CLI and the generator: to the daemon's
- * control socket (a path) or its metrics address (address:port). */
+/* An HTTP GET for the CLI and the generator, through libcurl: to the daemon's
+ * control socket (a path) or its metrics address (address:port), with one
+ * deadline for the whole exchange and a cap on the size of the reply. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
-#include <unistd.h>
+#include <curl/curl.h>
 
 #include "addr.h"
 #include "httpc.h"
 
-#define HTTPC_TIMEOUT_S 3
-#define HTTPC_MAX	(8 << 20)
+#define HTTPC_URL_MAX (ADDR_STR_MAX + 256)
 
-static int connect_to(const char *where)
+struct reply {
+	char *p;
+	size_t len, cap;
+	bool too_big;
+};
+
+/* libcurl's write callback: less than n taken aborts the transfer. */
+static size_t on_data(char *data, size_t size, size_t n, void *arg)
 {
-	struct timeval tv = { HTTPC_TIMEOUT_S, 0 };
-	struct sockaddr_storage ss;
-	struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+	struct reply *r = arg;
+	size_t cap = r->cap ? r->cap : 4096;
+	char *p;
+
+	n *= size; /* size is 1, always */
+	if (n > HTTPC_REPLY_MAX - r->len) {
+		r->too_big = true;
+		return 0;
+	}
+	while (cap < r->len + n + 1)
+		cap *= 2;
+	if (cap != r->cap) {
+		p = realloc(r->p, cap);
+		if (!p)
+			return 0;
+		r->p = p;
+		r->cap = cap;
+	}
+	memcpy(r->p + r->len, data, n);
+	r->len += n;
+	r->p[r->len] = '\0';
+	return n;
+}
+
+/* The URL for path at where, and the unix socket to reach it through. */
+static int target(const char *where, const char *path, char *url, const char **ret_socket)
+{
+	char host[ADDR_STR_MAX] = "localhost";
 	union vxp_addr a;
 	uint16_t port;
-	unsigned len;
-	int fd, family;
+	int family;
 
-	memset(&ss, 0, sizeof(ss));
+	*ret_socket = NULL;
+	if (path[0] != '/')
+		return -EINVAL;
 	if (where[0] == '/') {
-		if (strlen(where) >= sizeof(un->sun_path))
+		if (strlen(where) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 			return -ENAMETOOLONG;
-		un->sun_family = AF_UNIX;
-		strcpy(un->sun_path, where);
-		len = sizeof(*un);
+		*ret_socket = where;
 	} else {
+		/* the URL is written from the parsed address, never from the text */
 		family = addr_parse_port(where, &a, &port);
 		if (family < 0 || !port)
 			return -EINVAL;
-		addr_sockaddr(family, &a, port, &ss, &len);
+		addr_format(family, &a, port, host, sizeof(host));
 	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&ss, len)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	if (snprintf(url, HTTPC_URL_MAX, "http://%s%s", host, path) >= HTTPC_URL_MAX)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
-/* The whole answer, until the server closes (HTTP/1.0). */
-static int read_all(int fd, char **ret, size_t *ret_len)
+/* -errno for how a transfer failed; -ENOENT or -ECONNREFUSED when nothing
+ * listens, as connect() said. */
+static int transfer_error(CURL *h, CURLcode rc, const struct reply *r)
 {
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap), *t;
-	ssize_t n;
+	long os_errno = 0;
 
-	while (buf && (n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len - 1 > 0)
-			continue;
-		t = cap < HTTPC_MAX ? realloc(buf, cap * 2) : NULL;
-		if (!t) {
-			free(buf);
-			return -EFBIG;
-		}
-		buf = t;
-		cap *= 2;
-	}
-	if (!buf)
+	switch (rc) {
+	case CURLE_WRITE_ERROR:
+		return r->too_big ? -EFBIG : -ENOMEM;
+	case CURLE_OUT_OF_MEMORY:
 		return -ENOMEM;
-	if (n < 0) {
-		free(buf);
-		return -errno;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+		if (os_errno > 0)
+			return -(int)os_errno;
+		return rc == CURLE_COULDNT_CONNECT ? -ECONNREFUSED : -EIO;
+	default:
+		return -EPROTO; /* not an HTTP answer */
 	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
+}
+
+static int get(CURL *h, const char *url, const char *socket, struct reply *r)
+{
+	CURLcode rc;
+	long status = 0;
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	if (socket)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, socket);
+	curl_easy_setopt(h, CURLOPT_PROXY, ""); /* never through http_proxy */
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)HTTPC_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK)
+		return transfer_error(h, rc, r);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	return status >= 100 && status <= 599 ? (int)status : -EPROTO;
 }
 
 int httpc_get(const char *where, const char *path, char **ret_body)
 {
-	char req[512], *resp = NULL, *body;
-	int fd = connect_to(where), status, err;
-	size_t len = 0;
+	static bool initialised;
+	struct reply r = { 0 };
+	char url[HTTPC_URL_MAX];
+	const char *socket;
+	int ret = target(where, path, url, &socket);
+	CURL *h;
 
-	if (fd < 0)
-		return fd;
-	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: vxlan-pipeline\r\n\r\n", path);
-	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
-		err = -errno;
-		close(fd);
-		return err ? err : -EIO;
-	}
-	err = read_all(fd, &resp, &len);
-	close(fd);
-	if (err)
-		return err;
-	body = strstr(resp, "\r\n\r\n");
-	if (sscanf(resp, "HTTP/%*d.%*d %d", &status) != 1 || !body) {
-		free(resp);
-		return -EPROTO;
-	}
-	memmove(resp, body + 4, len - (size_t)(body + 4 - resp) + 1);
-	*ret_body = resp;
-	return status;
+	if (ret)
+		return ret;
+	if (!initialised && curl_global_init(CURL_GLOBAL_DEFAULT))
+		return -ENOMEM;
+	initialised = true;
+	h = curl_easy_init();
+	if (!h)
+		return -ENOMEM;
+	ret = get(h, url, socket, &r);
+	curl_easy_cleanup(h);
+	if (ret >= 0 && !r.p)
+		r.p = strdup(""); /* an empty body is a body */
+	if (ret >= 0 && !r.p)
+		ret = -ENOMEM;
+	if (ret < 0)
+		free(r.p);
+	else
+		*ret_body = r.p;
+	return ret;
 }

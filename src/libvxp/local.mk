@@ -19,8 +19,8 @@ src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/privs.c src/libvxp/privs.h \
 	src/libvxp/stats.c src/libvxp/stats.h
 src_libvxp_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
-	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS)
+	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS) $(LIBCURL_CFLAGS)
 
 # what a program links for libvxp: the library, then what it needs
 LIBVXP_LIBS = src/libvxp/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(LIBCONFIG_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS)
+	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS) $(LIBCURL_LIBS)
