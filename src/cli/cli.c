@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jpath.h"
 #include "libvxp/httpc.h"
 
 const char *cli_color(const struct cli *c, const char *code)
@@ -48,46 +49,48 @@ char *cli_get(const struct cli *c, const char *path, int *ret_exit)
 	return NULL;
 }
 
-struct json *cli_fetch(const struct cli *c, const char *path, int *ret_exit)
+/* Numbers as doubles, as the CLI prints them: a counter past 2^63 too. */
+json_t *cli_fetch(const struct cli *c, const char *path, int *ret_exit)
 {
-	char *body = cli_get(c, path, ret_exit), err[128];
-	struct json *j;
+	char *body = cli_get(c, path, ret_exit);
+	json_error_t err;
+	json_t *j;
 
 	if (!body)
 		return NULL;
-	j = json_parse(body, err, sizeof(err));
+	j = json_loads(body, JSON_DECODE_INT_AS_REAL, &err);
 	if (!j) {
-		fprintf(stderr, "vxlan-pipelined sent %s that does not parse: %s\n", path, err);
+		fprintf(stderr, "vxlan-pipelined sent %s that does not parse: %s at offset %d\n",
+			path, err.text, err.position);
 		*ret_exit = CLI_FAILED;
 	}
 	free(body);
 	return j;
 }
 
-static double packets(const struct json *s, const char *reason)
+static double packets(const json_t *reasons, const char *reason)
 {
-	char path[96];
-
-	snprintf(path, sizeof(path), "counters.reasons.%s.packets", reason);
-	return json_num(s, path, 0);
+	return jpath_num(json_object_get(reasons, reason), "packets", 0);
 }
 
-struct cli_rates cli_rates(const struct json *a, const struct json *b)
+struct cli_rates cli_rates(const json_t *a, const json_t *b)
 {
-	double dt = json_num(b, "time", 0) - json_num(a, "time", 0), sum[4] = { 0 };
+	double dt = jpath_num(b, "time", 0) - jpath_num(a, "time", 0), sum[4] = { 0 };
 	static const char *const results[] = { "pass", "drop", "kernel", "redirect" };
-	const struct json *r = json_get(b, "counters.reasons"), *x;
+	json_t *ra = jpath_get(a, "counters.reasons"), *rb = jpath_get(b, "counters.reasons");
 	struct cli_rates out = { .rx = -1 };
-	double rx_a = json_num(a, "ingress_rx_packets", -1),
-	       rx_b = json_num(b, "ingress_rx_packets", -1);
+	double rx_a = jpath_num(a, "ingress_rx_packets", -1),
+	       rx_b = jpath_num(b, "ingress_rx_packets", -1);
+	const char *key;
+	json_t *x;
 	int i;
 
 	if (dt <= 0)
 		return out;
-	for (x = r ? r->child : NULL; x; x = x->next)
+	json_object_foreach (rb, key, x)
 		for (i = 0; i < 4; i++)
-			if (!strcmp(json_str(x, "result", ""), results[i]))
-				sum[i] += packets(b, x->key) - packets(a, x->key);
+			if (!strcmp(jpath_str(x, "result", ""), results[i]))
+				sum[i] += packets(rb, key) - packets(ra, key);
 	out.forwarded = sum[3] / dt;
 	out.kernel = sum[2] / dt;
 	out.dropped = sum[1] / dt;
@@ -97,8 +100,8 @@ struct cli_rates cli_rates(const struct json *a, const struct json *b)
 		out.rx = (rx_b - rx_a) / dt;
 	if (sum[1] + sum[2] + sum[3] > 0)
 		out.nat_hit_pct = 100.0 *
-				  (json_num(b, "counters.events.nat_hit", 0) -
-				   json_num(a, "counters.events.nat_hit", 0)) /
+				  (jpath_num(b, "counters.events.nat_hit", 0) -
+				   jpath_num(a, "counters.events.nat_hit", 0)) /
 				  (sum[1] + sum[2] + sum[3]);
 	return out;
 }

@@ -5,7 +5,7 @@
 #define VXP_CLI_H
 
 #include <stdbool.h>
-#include "json.h"
+#include <jansson.h>
 
 /* exit statuses: LSB's "not running" for a daemon that is not there */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 64, CLI_NOT_RUNNING = 3 };
@@ -31,10 +31,11 @@ struct cli_rates {
 /* GETs path from the daemon: the body of a 200 (free it); otherwise prints
  * why not, sets *ret_exit and returns NULL. */
 char *cli_get(const struct cli *c, const char *path, int *ret_exit);
-/* GETs path as JSON from the daemon; prints why not and returns NULL. */
-struct json *cli_fetch(const struct cli *c, const char *path, int *ret_exit);
+/* GETs path as JSON from the daemon (json_decref() it); prints why not and
+ * returns NULL. */
+json_t *cli_fetch(const struct cli *c, const char *path, int *ret_exit);
 /* The rates between two /status samples. */
-struct cli_rates cli_rates(const struct json *before, const struct json *after);
+struct cli_rates cli_rates(const json_t *before, const json_t *after);
 const char *cli_color(const struct cli *c, const char *code);
 
 #endif /* VXP_CLI_H */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jpath.h"
 #include "cli_features.h"
 #include "libvxp/addr.h"
 #include "libvxp/feature_socket.h"
@@ -159,14 +160,14 @@ int cli_features(const struct cli *c)
 	int ret = CLI_OK;
 	double start;
 	unsigned rate;
-	struct json *st = cli_fetch(c, "/status", &ret);
+	json_t *st = cli_fetch(c, "/status", &ret);
 	sigset_t set;
 	ssize_t n;
 
 	if (!st)
 		return ret;
-	rate = (unsigned)json_num(st, "feature_sampling", 0);
-	json_free(st);
+	rate = (unsigned)jpath_num(st, "feature_sampling", 0);
+	json_decref(st);
 	if (!rate) {
 		fprintf(stderr,
 			"Feature sampling is off: set feature_sampling = N (1 record in N "

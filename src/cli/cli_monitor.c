@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jpath.h"
 #include "cli_monitor.h"
 
 #define HEADER_EVERY 20
@@ -52,7 +53,7 @@ static bool interrupted(int sigfd, double seconds)
 
 int cli_monitor(const struct cli *c)
 {
-	struct json *prev, *cur;
+	json_t *prev, *cur;
 	struct cli_rates rates;
 	unsigned long rows = 0;
 	double interval, target;
@@ -67,7 +68,7 @@ int cli_monitor(const struct cli *c)
 	prev = cli_fetch(c, "/status", &ret);
 	if (!prev)
 		return ret;
-	interval = c->interval > 0 ? c->interval : json_num(prev, "stats_interval", 5);
+	interval = c->interval > 0 ? c->interval : jpath_num(prev, "stats_interval", 5);
 	while (!c->count || rows < c->count) {
 		if (interrupted(sigfd, interval))
 			break;
@@ -76,14 +77,14 @@ int cli_monitor(const struct cli *c)
 			break;
 		if (rows % HEADER_EVERY == 0 && (rows == 0 || isatty(STDOUT_FILENO)))
 			header();
-		target = json_num(cur, "target_pps", 0);
+		target = jpath_num(cur, "target_pps", 0);
 		rates = cli_rates(prev, cur);
 		row(c, &rates, target);
-		json_free(prev);
+		json_decref(prev);
 		prev = cur;
 		rows++;
 	}
-	json_free(prev);
+	json_decref(prev);
 	close(sigfd);
 	return ret;
 }

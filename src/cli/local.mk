@@ -9,10 +9,11 @@ src_cli_libcli_a_SOURCES = \
 	src/cli/cli_monitor.c src/cli/cli_monitor.h \
 	src/cli/cli_preflight.c src/cli/cli_preflight.h \
 	src/cli/cli_status.c src/cli/cli_status.h \
-	src/cli/json.c src/cli/json.h
-src_cli_libcli_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
-CLI_LIBS = src/cli/libcli.a $(LIBVXP_LIBS) -lm
+	src/cli/jpath.c src/cli/jpath.h
+src_cli_libcli_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(JANSSON_CFLAGS)
+CLI_LIBS = src/cli/libcli.a $(LIBVXP_LIBS) $(JANSSON_LIBS) -lm
 
 sbin_PROGRAMS += src/vxlan-pipeline
 src_vxlan_pipeline_SOURCES = src/cli/vxlan-pipeline.c
+src_vxlan_pipeline_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 src_vxlan_pipeline_LDADD = $(CLI_LIBS)
