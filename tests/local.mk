@@ -19,6 +19,7 @@ TEST_LIBS = tests/lib/libvxptest.a $(DAEMON_LIBS)
 
 UNIT_TESTS = \
 	tests/unit/test_addr \
+	tests/unit/test_buf \
 	tests/unit/test_cli \
 	tests/unit/test_conf \
 	tests/unit/test_daemon_cli \
@@ -60,6 +61,8 @@ tests_netns_svcman_LDADD = $(LIBBPF_LIBS)
 tests_unit_test_addr_LDADD = $(TEST_LIBS)
 tests_unit_test_conf_LDADD = $(TEST_LIBS)
 tests_unit_test_daemon_cli_LDADD = $(TEST_LIBS)
+tests_unit_test_buf_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
+tests_unit_test_buf_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_cli_LDADD = tests/lib/libvxptest.a $(CLI_LIBS)
 tests_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)

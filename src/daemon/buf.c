@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,16 +45,50 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* The length of the UTF-8 sequence at s (1 to 4), or 0 when none starts
+ * there: a stray or missing continuation byte, an overlong form, a surrogate
+ * or a code point past U+10FFFF. A NUL ends any sequence. */
+static size_t utf8_len(const unsigned char *s)
+{
+	static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = s[0] < 0x80 ? 1 : s[0] < 0xc0 ? 0 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	uint32_t cp = s[0] & (0x7f >> n);
+	size_t i;
+
+	if (n == 1 || !n || s[0] >= 0xf8)
+		return n == 1;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Names and paths come from the system and may hold any bytes; a JSON text
+ * must be UTF-8, so a byte that begins no sequence becomes U+FFFD. */
 void buf_json_string(struct buf *b, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, run;
+
 	buf_printf(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			buf_printf(b, "\\u%04x", (unsigned char)*s);
+	while (*p) {
+		/* what needs no escape goes in one piece */
+		for (run = 0; p[run] >= 0x20 && p[run] != '"' && p[run] != '\\'; run += n)
+			if (!(n = utf8_len(p + run)))
+				break;
+		if (run)
+			buf_printf(b, "%.*s", (int)run, (const char *)p);
+		else if (*p == '"' || *p == '\\')
+			buf_printf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			buf_printf(b, "\\u%04x", *p);
 		else
-			buf_printf(b, "%c", *s);
+			buf_printf(b, "\\ufffd");
+		p += run ? run : 1;
 	}
 	buf_printf(b, "\"");
 }

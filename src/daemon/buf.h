@@ -14,7 +14,8 @@ struct buf {
 };
 
 __attribute__((format(printf, 2, 3))) void buf_printf(struct buf *b, const char *fmt, ...);
-/* A JSON string literal of s, quotes included. */
+/* A JSON string literal of s, quotes included; always UTF-8: each byte of s
+ * that begins no UTF-8 sequence becomes U+FFFD. */
 void buf_json_string(struct buf *b, const char *s);
 void buf_free(struct buf *b);
 
