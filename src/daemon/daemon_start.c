@@ -149,66 +149,96 @@ static int drop_privileges(struct daemon *d)
 	return 0;
 }
 
-int daemon_start(struct daemon *d)
+/* Both interfaces read, and ready for native XDP where that is asked for. */
+static int interfaces_ready(struct daemon *d)
 {
-	struct fdstore store = { 0 };
-	struct datapath_opts dopts = { .vxlan_port = d->cfg.vxlan_port, .store = &store };
 	int err;
 
-	d->link_in = d->link_out = -1;
-	d->epfd = d->sigfd = d->statfd = d->wdfd = -1;
-	d->started = time(NULL);
 	snprintf(d->in.name, sizeof(d->in.name), "%s", d->cfg.ingress);
 	snprintf(d->out.name, sizeof(d->out.name), "%s", d->cfg.egress);
 	err = interface_ready(d, &d->in, "ingress");
-	if (!err && strcmp(d->in.name, d->out.name))
-		err = interface_ready(d, &d->out, "egress");
-	else if (!err)
-		d->out = d->in;
 	if (err)
 		return err;
-	err = fdstore_take(&store);
+	if (strcmp(d->in.name, d->out.name))
+		return interface_ready(d, &d->out, "egress");
+	d->out = d->in;
+	return 0;
+}
+
+/* What the previous daemon left in systemd's fd store, if anything. */
+static void take_store(struct fdstore *s)
+{
+	int err = fdstore_take(s);
+
 	if (err > 0)
-		log_info("the service manager handed back %u fds from the previous daemon",
-			 store.n);
+		log_info("the service manager handed back %u fds from the previous daemon", s->n);
 	else if (err < 0)
 		log_notice("Failed to take the fds the service manager handed back: %s; starting "
 			   "afresh",
 			   strerror(-err));
-	d->dp = datapath_open(&dopts);
+}
+
+/* The programs and maps loaded (the previous daemon's maps where they fit),
+ * the configuration in them, the egress interface among the ports. */
+static int load_datapath(struct daemon *d, struct fdstore *s)
+{
+	struct datapath_opts opts = { .vxlan_port = d->cfg.vxlan_port, .store = s };
+	int err;
+
+	d->dp = datapath_open(&opts);
 	if (!d->dp) {
 		err = -errno;
 		log_err("Failed to load the BPF programs: %s", strerror(-err));
 		log_verifier_tail();
-		fdstore_close(&store);
 		return err;
 	}
 	err = daemon_apply(d, &d->cfg);
 	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))
 		log_err("Failed to add '%s' to the transmit ports: %s", d->out.name,
 			strerror(-err));
+	return err;
+}
+
+/* The HTTP endpoint and the features socket; each logs why it failed. */
+static int open_sockets(struct daemon *d)
+{
+	char path[CONF_PATH_MAX + 16];
+
+	d->http = http_open(pages, PAGES_N, d, d->cfg.metrics_listen, d->cfg.control_socket);
+	if (!d->http)
+		return -errno;
+	feature_socket_path(d->cfg.control_socket, path, sizeof(path));
+	d->features = features_open(datapath_features_fd(d->dp), path);
+	if (!d->features)
+		return -errno;
+	features_drain(d->features, d->cfg.feature_sampling > 0);
+	return 0;
+}
+
+int daemon_start(struct daemon *d)
+{
+	struct fdstore store = { 0 };
+	int err;
+
+	d->link_in = d->link_out = -1;
+	d->epfd = d->sigfd = d->statfd = d->wdfd = -1;
+	d->started = time(NULL);
+	err = interfaces_ready(d);
+	if (err)
+		return err;
+	take_store(&store);
+	err = load_datapath(d, &store);
 	/* the sockets before the interfaces: a taken port must not cost an
 	 * attach and a detach (on ENA, two link resets) per start attempt */
-	if (!err) {
-		d->http =
-			http_open(pages, PAGES_N, d, d->cfg.metrics_listen, d->cfg.control_socket);
-		err = d->http ? 0 : -errno;
-	}
-	if (!err) {
-		char path[CONF_PATH_MAX + 16];
-
-		feature_socket_path(d->cfg.control_socket, path, sizeof(path));
-		d->features = features_open(datapath_features_fd(d->dp), path);
-		err = d->features ? 0 : -errno;
-		features_drain(d->features, d->cfg.feature_sampling > 0);
-	}
+	if (!err)
+		err = open_sockets(d);
 	if (!err)
 		err = attach_all(d, &store);
 	fdstore_close(&store); /* links not taken over detach here */
 	if (!err)
 		err = drop_privileges(d);
-	if (!err)
-		daemon_store(d); /* only a daemon that started whole hands on its links */
+	if (!err) /* only a daemon that started whole hands on its links */
+		daemon_store(d);
 	return err;
 }
 
