@@ -62,47 +62,71 @@ static bool is_nat(const struct bpf_map *m)
 	return !strncmp(bpf_map__name(m), "vxp_nat", 7);
 }
 
+/* A map of the program and what the previous daemon stored for it. */
+struct stored_map {
+	struct bpf_map *map;
+	int fd; /* -1: nothing stored under its name */
+	bool fits;
+};
+
+/* Each map's stored fd, if any, and whether it fits; returns how many maps,
+ * and in *ret_found how many had an fd. */
+static size_t stored_maps(struct datapath *dp, struct fdstore *store, struct stored_map *out,
+			  size_t max, int *ret_found)
+{
+	char name[FDSTORE_NAME_MAX];
+	struct bpf_map *m;
+	size_t n = 0;
+
+	*ret_found = 0;
+	bpf_object__for_each_map(m, dp->skel->obj)
+	{
+		if (bpf_map__is_internal(m) || n == max)
+			continue;
+		store_name(m, name, sizeof(name));
+		out[n].map = m;
+		out[n].fd = fdstore_get(store, name);
+		out[n].fits = map_fits(m, out[n].fd);
+		*ret_found += out[n].fd >= 0;
+		n++;
+	}
+	return n;
+}
+
+static void log_not_reused(const struct stored_map *s)
+{
+	const char *name = bpf_map__name(s->map);
+
+	log_notice("the previous daemon's map '%s' %s: a new one replaces it, and %s", name,
+		   s->fd < 0 ? "is not in the store"
+		   : s->fits ? "goes with NAT maps that do not fit"
+			     : "does not fit this program",
+		   map_loss(name));
+}
+
 /* The previous daemon's maps, where they fit: its counters, fragment state
  * and the NAT table in force carry over. The NAT maps go together or not at
  * all: the outer map names one of the two tables. */
 static int reuse_maps(struct datapath *dp, struct fdstore *store)
 {
-	struct bpf_map *m;
-	char name[FDSTORE_NAME_MAX];
-	int fds[16], n = 0, i = 0, found = 0, reused = 0, err = 0;
+	struct stored_map maps[16];
+	int found, reused = 0, err = 0;
+	size_t n = stored_maps(dp, store, maps, sizeof(maps) / sizeof(maps[0]), &found), i;
 	bool nat = true;
 
-	bpf_object__for_each_map(m, dp->skel->obj)
-	{
-		if (bpf_map__is_internal(m) || n == (int)(sizeof(fds) / sizeof(fds[0])))
-			continue;
-		store_name(m, name, sizeof(name));
-		fds[n] = fdstore_get(store, name);
-		found += fds[n] >= 0;
-		if (is_nat(m) && !map_fits(m, fds[n]))
+	for (i = 0; i < n; i++)
+		if (is_nat(maps[i].map) && !maps[i].fits)
 			nat = false;
-		n++;
-	}
-	bpf_object__for_each_map(m, dp->skel->obj)
-	{
-		if (bpf_map__is_internal(m) || i == n)
-			continue;
-		if (fds[i] >= 0 && map_fits(m, fds[i]) && (nat || !is_nat(m))) {
-			if (!err && bpf_map__reuse_fd(m, fds[i]))
+	for (i = 0; i < n; i++) {
+		if (maps[i].fits && (nat || !is_nat(maps[i].map))) {
+			if (!err && bpf_map__reuse_fd(maps[i].map, maps[i].fd))
 				err = -errno;
 			reused += !err;
 		} else if (found) {
-			log_notice(
-				"the previous daemon's map '%s' %s: a new one replaces it, and %s",
-				bpf_map__name(m),
-				fds[i] < 0	      ? "is not in the store"
-				: map_fits(m, fds[i]) ? "goes with NAT maps that do not fit"
-						      : "does not fit this program",
-				map_loss(bpf_map__name(m)));
+			log_not_reused(&maps[i]);
 		}
-		if (fds[i] >= 0)
-			close(fds[i]); /* reuse_fd took a copy */
-		i++;
+		if (maps[i].fd >= 0)
+			close(maps[i].fd); /* reuse_fd took a copy */
 	}
 	return err ? err : reused;
 }
