@@ -28,6 +28,7 @@ UNIT_TESTS = \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt
 BPF_TESTS = \
+	tests/bpf/test_attach \
 	tests/bpf/test_recognise \
 	tests/bpf/test_decap \
 	tests/bpf/test_nat \
@@ -70,6 +71,7 @@ tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
+tests_bpf_test_attach_LDADD = $(TEST_LIBS)
 tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
 tests_bpf_test_nat_LDADD = $(TEST_LIBS)

@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
 
@@ -36,6 +39,39 @@ int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum xdp_mode *ret_
 	}
 	*ret_used = XDP_MODE_GENERIC;
 	return link_create(prog_fd, ifindex, XDP_FLAGS_SKB_MODE);
+}
+
+/* 0 when fd is a BPF link, else -EINVAL (or -errno): the kernel names a
+ * link's file "bpf_link", a map's "bpf-map", as bpftool tells them apart.
+ * The info alone cannot: a per-CPU array's reads as an XDP link's. */
+static int is_link(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return -EBADF;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:bpf_link") ? -EINVAL : 0;
+}
+
+int attach_link_ifindex(int link_fd)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err = is_link(link_fd);
+
+	if (err)
+		return err;
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_LINK_TYPE_XDP)
+		return -EINVAL;
+	return (int)info.xdp.ifindex;
 }
 
 const char *attach_hint(int err)

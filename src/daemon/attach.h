@@ -13,6 +13,11 @@
 int attach_xdp(int prog_fd, int ifindex, enum xdp_mode mode, enum xdp_mode *ret_used,
 	       int *ret_native_err);
 
+/* The interface an XDP link is on: its index, 0 once the interface is gone
+ * (the kernel keeps the link, detached), or -errno: -EINVAL for an fd that
+ * is no XDP link. */
+int attach_link_ifindex(int link_fd);
+
 /* A hint for an attach error: what usually causes it. */
 const char *attach_hint(int err);
 

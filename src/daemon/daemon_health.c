@@ -11,22 +11,16 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <bpf/bpf.h>
 
+#include "attach.h"
 #include "daemon.h"
 #include "daemon_health.h"
 #include "datapath.h"
 #include "libvxp/log.h"
 
-/* The kernel keeps a link whose interface went away, detached: ifindex 0. */
 bool daemon_link_attached(int link_fd)
 {
-	struct bpf_link_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (link_fd < 0 || bpf_obj_get_info_by_fd(link_fd, &info, &len))
-		return false;
-	return info.xdp.ifindex != 0;
+	return link_fd >= 0 && attach_link_ifindex(link_fd) > 0;
 }
 
 bool daemon_health(struct daemon *d, char *reason, size_t size)

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
+#include "attach.h"
 #include "daemon.h"
 #include "daemon_takeover.h"
 #include "datapath.h"
@@ -33,12 +34,11 @@ static enum xdp_mode attached_mode(int ifindex)
 static const char *unfit(const struct daemon *d, int link, const struct netdev_info *nd,
 			 enum xdp_mode mode)
 {
-	struct bpf_link_info info = { 0 };
-	__u32 len = sizeof(info);
+	int ifindex = attach_link_ifindex(link);
 
-	if (bpf_obj_get_info_by_fd(link, &info, &len) || info.type != BPF_LINK_TYPE_XDP)
+	if (ifindex < 0)
 		return "it is not an XDP link";
-	if (info.xdp.ifindex != (__u32)nd->ifindex)
+	if (ifindex != nd->ifindex)
 		return "it is on another interface";
 	if (d->cfg.xdp_mode != XDP_MODE_AUTO && d->cfg.xdp_mode != mode)
 		return "xdp_mode changed";
