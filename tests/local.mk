@@ -25,6 +25,7 @@ UNIT_TESTS = \
 	tests/unit/test_daemon_cli \
 	tests/unit/test_httpc \
 	tests/unit/test_netdev \
+	tests/unit/test_notify \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt
 BPF_TESTS = \
@@ -68,6 +69,7 @@ tests_unit_test_cli_LDADD = tests/lib/libvxptest.a $(CLI_LIBS)
 tests_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
+tests_unit_test_notify_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)

@@ -18,6 +18,7 @@
 #include "daemon_takeover.h"
 #include "datapath.h"
 #include "fdstore.h"
+#include "notify.h"
 #include "libvxp/log.h"
 
 /* The mode the kernel reports for the program on ifindex. */
@@ -84,7 +85,7 @@ void daemon_store(struct daemon *d)
 {
 	int err = 0, maps = 0;
 
-	if (!fdstore_available())
+	if (!notify_available())
 		return;
 	err = fdstore_put(d->link_in, FDSTORE_LINK_IN);
 	if (!err && d->link_out >= 0)

@@ -64,13 +64,6 @@ void fdstore_close(struct fdstore *s)
 	s->n = 0;
 }
 
-bool fdstore_available(void)
-{
-	const char *e = getenv("NOTIFY_SOCKET");
-
-	return e && *e;
-}
-
 int fdstore_put(int fd, const char *name)
 {
 	char msg[FDSTORE_NAME_MAX + 32];

@@ -26,8 +26,6 @@ int fdstore_get(struct fdstore *s, const char *name);
 /* Closes what nobody took. */
 void fdstore_close(struct fdstore *s);
 
-/* Whether a service manager listens (NOTIFY_SOCKET). */
-bool fdstore_available(void);
 /* Puts fd in the store under name, replacing whatever was stored under it.
  * Returns 0 or -errno. */
 int fdstore_put(int fd, const char *name);

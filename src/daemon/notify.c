@@ -4,11 +4,19 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <time.h>
 #include <systemd/sd-daemon.h>
 
 #include "notify.h"
+
+bool notify_available(void)
+{
+	const char *e = getenv("NOTIFY_SOCKET");
+
+	return e && *e;
+}
 
 void notify_ready(void)
 {

@@ -4,8 +4,11 @@
 #ifndef VXP_NOTIFY_H
 #define VXP_NOTIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+/* Whether a service manager listens: NOTIFY_SOCKET is set, and not empty. */
+bool notify_available(void);
 void notify_ready(void);
 __attribute__((format(printf, 1, 2))) void notify_status(const char *fmt, ...);
 void notify_reloading(void);

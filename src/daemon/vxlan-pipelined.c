@@ -25,7 +25,7 @@
 
 static bool under_systemd(void)
 {
-	return getenv("NOTIFY_SOCKET") || getenv("INVOCATION_ID");
+	return notify_available() || getenv("INVOCATION_ID");
 }
 
 /* The parent waits until the child says it is running, so its exit status
