@@ -238,7 +238,7 @@ int daemon_start(struct daemon *d)
 	if (!err)
 		err = drop_privileges(d);
 	if (!err) /* only a daemon that started whole hands on its links */
-		daemon_store(d);
+		daemon_store(d, &store);
 	return err;
 }
 

@@ -81,17 +81,31 @@ int daemon_take_link(struct daemon *d, struct fdstore *s, const char *name, int 
 	return link;
 }
 
-void daemon_store(struct daemon *d)
+static void prune(struct fdstore *s)
+{
+	int n = fdstore_prune(s);
+
+	if (n > 0)
+		log_info("removed %d names from the service manager's fd store that the "
+			 "previous daemon stored and this one does not use",
+			 n);
+	else if (n < 0)
+		log_notice("Failed to remove the previous daemon's unused names from the service "
+			   "manager's fd store: %s; they stay there until systemctl stop",
+			   strerror(-n));
+}
+
+void daemon_store(struct daemon *d, struct fdstore *s)
 {
 	int err = 0, maps = 0;
 
 	if (!notify_available())
 		return;
-	err = fdstore_put(d->link_in, FDSTORE_LINK_IN);
+	err = fdstore_put(s, d->link_in, FDSTORE_LINK_IN);
 	if (!err && d->link_out >= 0)
-		err = fdstore_put(d->link_out, FDSTORE_LINK_OUT);
+		err = fdstore_put(s, d->link_out, FDSTORE_LINK_OUT);
 	if (!err) {
-		maps = datapath_store(d->dp);
+		maps = datapath_store(d->dp, s);
 		err = maps < 0 ? maps : 0;
 	}
 	if (err) {
@@ -104,4 +118,5 @@ void daemon_store(struct daemon *d)
 	log_info("the XDP links and %d maps are in the service manager's fd store: a restart "
 		 "keeps forwarding, and systemctl stop detaches",
 		 maps);
+	prune(s);
 }

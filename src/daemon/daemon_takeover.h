@@ -12,7 +12,9 @@ struct fdstore;
  * when there is none or it cannot be taken over (then it is closed). */
 int daemon_take_link(struct daemon *d, struct fdstore *s, const char *name, int prog_fd,
 		     const struct netdev_info *nd, const char *role, enum xdp_mode *ret_mode);
-/* Leaves the links and maps in systemd's fd store for the next daemon. */
-void daemon_store(struct daemon *d);
+/* Leaves the links and maps in systemd's fd store for the next daemon, and
+ * removes what s (what was handed back at start) holds that it did not
+ * store again. */
+void daemon_store(struct daemon *d, struct fdstore *s);
 
 #endif /* VXP_DAEMON_TAKEOVER_H */

@@ -131,7 +131,7 @@ static int reuse_maps(struct datapath *dp, struct fdstore *store)
 	return err ? err : reused;
 }
 
-int datapath_store(const struct datapath *dp)
+int datapath_store(const struct datapath *dp, struct fdstore *store)
 {
 	struct bpf_map *m;
 	char name[FDSTORE_NAME_MAX];
@@ -142,7 +142,7 @@ int datapath_store(const struct datapath *dp)
 		if (bpf_map__is_internal(m))
 			continue;
 		store_name(m, name, sizeof(name));
-		err = fdstore_put(bpf_map__fd(m), name);
+		err = fdstore_put(store, bpf_map__fd(m), name);
 		if (err)
 			return err;
 		n++;

@@ -24,9 +24,9 @@ struct datapath;
  * CAP_NET_ADMIN or root). NULL with errno on failure; libbpf has logged why. */
 struct datapath *datapath_open(const struct datapath_opts *opts);
 void datapath_close(struct datapath *dp);
-/* Puts every map in systemd's fd store for the next daemon. Returns how many
- * went in, or -errno. */
-int datapath_store(const struct datapath *dp);
+/* Puts every map in systemd's fd store for the next daemon (fdstore_put()
+ * with store). Returns how many went in, or -errno. */
+int datapath_store(const struct datapath *dp, struct fdstore *store);
 
 int datapath_pipeline_fd(const struct datapath *dp);
 int datapath_egress_fd(const struct datapath *dp);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ int fdstore_take(struct fdstore *s)
 
 		if (s->n < FDSTORE_MAX && names && names[i]) {
 			s->fd[s->n] = fd;
+			s->stored[s->n] = false;
 			snprintf(s->name[s->n], sizeof(s->name[0]), "%s", names[i]);
 			s->n++;
 		} else {
@@ -61,10 +63,20 @@ void fdstore_close(struct fdstore *s)
 	for (i = 0; i < s->n; i++)
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);
-	s->n = 0;
+	for (i = 0; i < s->n; i++)
+		s->fd[i] = -1;
 }
 
-int fdstore_put(int fd, const char *name)
+static void mark_stored(struct fdstore *s, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], name))
+			s->stored[i] = true;
+}
+
+int fdstore_put(struct fdstore *s, int fd, const char *name)
 {
 	char msg[FDSTORE_NAME_MAX + 32];
 	int r;
@@ -76,5 +88,37 @@ int fdstore_put(int fd, const char *name)
 		return r;
 	snprintf(msg, sizeof(msg), "FDSTORE=1\nFDNAME=%s", name);
 	r = sd_pid_notify_with_fds(0, 0, msg, &fd, 1);
-	return r < 0 ? r : r == 0 ? -EOPNOTSUPP : 0;
+	if (r <= 0)
+		return r < 0 ? r : -EOPNOTSUPP;
+	mark_stored(s, name);
+	return 0;
+}
+
+/* Whether name came before index i too: one FDSTOREREMOVE per name. */
+static bool seen_before(const struct fdstore *s, unsigned i)
+{
+	unsigned j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(s->name[j], s->name[i]))
+			return true;
+	return false;
+}
+
+int fdstore_prune(struct fdstore *s)
+{
+	char msg[FDSTORE_NAME_MAX + 32];
+	unsigned i;
+	int n = 0, r;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->stored[i] || seen_before(s, i))
+			continue;
+		snprintf(msg, sizeof(msg), "FDSTOREREMOVE=1\nFDNAME=%s", s->name[i]);
+		r = sd_notify(0, msg);
+		if (r < 0)
+			return r;
+		n++;
+	}
+	return n;
 }
