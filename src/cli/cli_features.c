@@ -150,47 +150,35 @@ static double mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int cli_features(const struct cli *c)
+/* The daemon's sampling rate; 0 with *ret_exit set when it is off or the
+ * daemon does not answer. */
+static unsigned sampling(const struct cli *c, int *ret_exit)
 {
-	struct pollfd p[2] = { { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
-	struct summary s = { 0 };
-	struct feature_msg m[FEATURES_BATCH];
-	size_t i;
-	char path[256];
-	int ret = CLI_OK;
-	double start;
+	json_t *st = cli_fetch(c, "/status", ret_exit);
 	unsigned rate;
-	json_t *st = cli_fetch(c, "/status", &ret);
-	sigset_t set;
-	ssize_t n;
 
 	if (!st)
-		return ret;
+		return 0;
 	rate = (unsigned)jpath_num(st, "feature_sampling", 0);
 	json_decref(st);
 	if (!rate) {
 		fprintf(stderr,
 			"Feature sampling is off: set feature_sampling = N (1 record in N "
 			"packets) in pipeline.conf, then systemctl reload vxlan-pipeline\n");
-		return CLI_FAILED;
+		*ret_exit = CLI_FAILED;
 	}
-	p[0].fd = connect_stream(c, path, sizeof(path));
-	if (p[0].fd < 0) {
-		fprintf(stderr, "%s: %s%s\n", path, strerror(errno),
-			errno == EACCES ? ": run as root or as a member of the vxlan-pipeline group"
-					: "");
-		return CLI_FAILED;
-	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	p[1].fd = signalfd(-1, &set, SFD_CLOEXEC);
-	setvbuf(stdout, NULL, _IOLBF, 0); /* a record reaches a pipe when it comes */
-	print_header(c);
-	start = mono_now();
-	while (!c->count || s.records < c->count) {
+	return rate;
+}
+
+/* Prints records from the stream (p[0]) until --count, Ctrl-C (p[1]), the
+ * daemon closing it or the reader of stdout going away. */
+static int print_stream(const struct cli *c, struct pollfd p[2], struct summary *s)
+{
+	struct feature_msg m[FEATURES_BATCH];
+	ssize_t n;
+	size_t i;
+
+	while (!c->count || s->records < c->count) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
@@ -201,19 +189,56 @@ int cli_features(const struct cli *c)
 		if (n == 0 || (n < 0 && errno != EINTR)) {
 			fprintf(stderr, "vxlan-pipelined closed the feature stream%s%s\n",
 				n ? ": " : "", n ? strerror(errno) : "");
-			ret = CLI_FAILED;
-			break;
+			return CLI_FAILED;
 		}
-		if (n < 0)
-			continue; /* EINTR */
-		for (i = 0; i < (size_t)n / sizeof(m[0]) && (!c->count || s.records < c->count);
+		for (i = 0;
+		     n > 0 && i < (size_t)n / sizeof(m[0]) && (!c->count || s->records < c->count);
 		     i++) {
 			print_record(c, &m[i]);
-			account(&s, &m[i]);
+			account(s, &m[i]);
 		}
 		if (ferror(stdout))
 			break; /* the reader went away: head, a closed pipe */
 	}
+	return CLI_OK;
+}
+
+/* Ctrl-C, SIGTERM and a closed pipe as events on a signalfd. */
+static int signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int cli_features(const struct cli *c)
+{
+	struct pollfd p[2] = { { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	struct summary s = { 0 };
+	int ret = CLI_OK;
+	unsigned rate = sampling(c, &ret);
+	char path[256];
+	double start;
+
+	if (!rate)
+		return ret;
+	p[0].fd = connect_stream(c, path, sizeof(path));
+	if (p[0].fd < 0) {
+		fprintf(stderr, "%s: %s%s\n", path, strerror(errno),
+			errno == EACCES ? ": run as root or as a member of the vxlan-pipeline group"
+					: "");
+		return CLI_FAILED;
+	}
+	p[1].fd = signals();
+	setvbuf(stdout, NULL, _IOLBF, 0); /* a record reaches a pipe when it comes */
+	print_header(c);
+	start = mono_now();
+	ret = print_stream(c, p, &s);
 	fflush(stdout);
 	print_summary(&s, mono_now() - start, rate);
 	close(p[0].fd);

@@ -192,11 +192,12 @@ static void defaults(struct tg_cli *c)
 	c->recv.idle = 2;
 }
 
-static int take(struct tg_cli *c, int opt, const char *name, char *err, size_t errsize)
+/* An option naming a place: an address, an interface, a file. 0 or -EINVAL;
+ * 1 when opt is not one of them. */
+static int take_place(struct tg_cli *c, int opt, const char *name, char *err, size_t errsize)
 {
 	struct tg_config *s = &c->send;
-	int family = 0, ret = 0;
-	double v = 0;
+	int family = 0, ret;
 
 	switch (opt) {
 	case OPT_DST:
@@ -234,17 +235,26 @@ static int take(struct tg_cli *c, int opt, const char *name, char *err, size_t e
 	case OPT_METRICS:
 		c->metrics = optarg;
 		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* An option without a value: 0, or 1 when opt is not one of them. */
+static int take_flag(struct tg_cli *c, int opt)
+{
+	switch (opt) {
 	case OPT_TCP:
-		s->inner_proto = IPPROTO_TCP;
+		c->send.inner_proto = IPPROTO_TCP;
 		return 0;
 	case OPT_PLAIN:
-		s->plain = true;
+		c->send.plain = true;
 		return 0;
 	case OPT_JSON:
-		s->json = true;
+		c->send.json = true;
 		return 0;
 	case 'q':
-		c->recv.progress = s->progress = false;
+		c->recv.progress = c->send.progress = false;
 		return 0;
 	case 'h':
 		c->help = true;
@@ -252,45 +262,66 @@ static int take(struct tg_cli *c, int opt, const char *name, char *err, size_t e
 	case OPT_VERSION:
 		c->version = true;
 		return 0;
+	default:
+		return 1;
 	}
-	switch (opt) { /* the numbers */
+}
+
+/* An option with a number; -EINVAL for a bad one, or an unknown option. */
+static int take_number(struct tg_cli *c, int opt, const char *name, char *err, size_t errsize)
+{
+	struct tg_config *s = &c->send;
+	double v = 0;
+	int ret;
+
+	switch (opt) {
 	case OPT_VNI:
 		ret = num(name, optarg, 0, (1 << VXP_VNI_BITS) - 1, &v, err, errsize);
 		s->vni = (uint32_t)v;
-		break;
+		return ret;
 	case OPT_SIZE:
 		ret = num(name, optarg, 1, TG_FRAME_MAX, &v, err, errsize);
 		s->size = (unsigned)v;
-		break;
+		return ret;
 	case OPT_FLOWS:
 		ret = num(name, optarg, 1, TG_FLOWS_MAX, &v, err, errsize);
 		s->flows = (unsigned)v;
-		break;
+		return ret;
 	case OPT_RATE:
 		ret = num(name, optarg, 0, 1e9, &v, err, errsize);
 		s->rate = (uint64_t)v;
-		break;
+		return ret;
 	case OPT_COUNT:
 		ret = num(name, optarg, 1, 1e12, &v, err, errsize);
 		c->recv.count = s->count = (uint64_t)v;
-		break;
+		return ret;
 	case OPT_DURATION:
 		ret = num(name, optarg, 0.001, 86400, &v, err, errsize);
 		c->recv.duration = s->duration = v;
-		break;
+		return ret;
 	case OPT_THREADS:
 		ret = num(name, optarg, 1, TG_THREADS_MAX, &v, err, errsize);
 		s->threads = (unsigned)v;
-		break;
+		return ret;
 	case OPT_IDLE:
 		ret = num(name, optarg, 0.01, 3600, &v, err, errsize);
 		c->recv.idle = v;
-		break;
+		return ret;
 	default:
 		snprintf(err, errsize, "unknown option; see --help");
 		return -EINVAL;
 	}
-	return ret;
+}
+
+static int take(struct tg_cli *c, int opt, const char *name, char *err, size_t errsize)
+{
+	int ret = take_place(c, opt, name, err, errsize);
+
+	if (ret <= 0)
+		return ret;
+	if (!take_flag(c, opt))
+		return 0;
+	return take_number(c, opt, name, err, errsize);
 }
 
 static int finish(struct tg_cli *c, bool have_dst, bool port_given, char *err, size_t errsize)
