@@ -9,7 +9,7 @@
 #define VXP_VXLAN_PORT_DEFAULT 4789
 /* The maps' layout: bump it with any change to a map's key, value or meaning,
  * so that a restarted daemon never reuses a map from systemd's fd store that
- * it would misread (src/datapath.c). */
+ * it would misread (src/daemon/datapath.c). */
 #define VXP_ABI_VERSION		 1
 #define VXP_DF_THRESHOLD_DEFAULT 1400
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */

@@ -12,7 +12,7 @@
 #  egress   the interface `ip route get COLLECTOR` names, once the collector's
 #           route is pinned to the ENI at device-number 1; its source/dest
 #           check is switched off, or the VPC drops what it forwards.
-# ENA limits: the daemon applies them (ena_fix = true, src/netdev.c): MTU 3498
+# ENA limits: the daemon applies them (ena_fix = true, src/libvxp/netdev.c): MTU 3498
 # and half the maximum combined channels on ingress and egress, checked at
 # every start before attaching; so no ip/ethtool here.
 #

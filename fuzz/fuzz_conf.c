@@ -16,7 +16,11 @@
 #include <netinet/in.h>
 #include <sys/stat.h>
 
-#include "conf.h"
+#include "libvxp/conf.h"
+#include "libvxp/conf_check.h"
+#include "libvxp/conf_load.h"
+#include "libvxp/conf_rules.h"
+#include "libvxp/nat_table.h"
 #include "fuzz.h"
 
 /* libconfig before 1.7.3 leaks the string tokens it drops on a syntax error

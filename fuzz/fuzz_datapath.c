@@ -20,7 +20,7 @@
 #include "dprun.h"
 #include "fuzz.h"
 #include "fuzz_model.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 
 /* BPF_PROG_TEST_RUN takes a frame of at most a page less XDP headroom and
  * skb_shared_info; the program does not do multi-buffer frames. */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "nat_table.h"
+#include "libvxp/nat_table.h"
 
 /* What step 1 makes of a frame. */
 enum model_kind {

@@ -171,28 +171,28 @@ ok $? "vxlan-pipeline --help lists commands ($(words "$help_cmds"))"
 differ "vxlan-pipeline.8 COMMANDS" "$page_cmds" "vxlan-pipeline --help" "$help_cmds"
 ok $? "vxlan-pipeline.8 documents exactly the commands --help lists"
 
-# vxlan-pipeline.conf(5): the settings the parser knows (src/conf.c), the
+# vxlan-pipeline.conf(5): the settings the parser knows (src/libvxp/conf.c), the
 # shipped files (each setting there with its comment) and the page agree
-parser_keys=$(sed -nE 's/^[[:space:]]*\[CONF_[A-Z_]+\] = "([a-z_]+)",.*/\1/p' "$SRC/src/conf.c" | sort -u)
+parser_keys=$(sed -nE 's/^[[:space:]]*\[CONF_[A-Z_]+\] = "([a-z_]+)",.*/\1/p' "$SRC/src/libvxp/conf.c" | sort -u)
 file_keys=$(sed -nE 's/^([a-z_]+)[[:space:]]*=.*/\1/p; s/^#[[:space:]]*([a-z_]+)[[:space:]]*=[^;]*;[[:space:]]*$/\1/p' \
 	"$SRC/conf/pipeline.conf" "$SRC/conf/nat.conf" | sort -u)
 page_keys=$(section_tags "$MAN/vxlan-pipeline.conf.5" SETTINGS | first_words)
 [ "$(count "$parser_keys")" -ge 10 ]
-ok $? "src/conf.c names the settings ($(count "$parser_keys") of them)"
-differ "conf/*.conf" "$file_keys" "src/conf.c" "$parser_keys"
+ok $? "src/libvxp/conf.c names the settings ($(count "$parser_keys") of them)"
+differ "conf/*.conf" "$file_keys" "src/libvxp/conf.c" "$parser_keys"
 ok $? "conf/pipeline.conf and conf/nat.conf set every setting the parser knows, and no other"
 differ "vxlan-pipeline.conf.5 SETTINGS" "$page_keys" "conf/*.conf" "$file_keys"
 ok $? "vxlan-pipeline.conf.5 documents exactly the settings of conf/*.conf ($(count "$page_keys"))"
 
-# the members of a NAT rule: src/conf_rules.c, nat.conf's table, the page
-parser_members=$(grep -oE 'strcmp\(name, "[a-z_]+"\)' "$SRC/src/conf_rules.c" | sed -E 's/.*"(.*)".*/\1/' | sort -u)
+# the members of a NAT rule: src/libvxp/conf_rules.c, nat.conf's table, the page
+parser_members=$(grep -oE 'strcmp\(name, "[a-z_]+"\)' "$SRC/src/libvxp/conf_rules.c" | sed -E 's/.*"(.*)".*/\1/' | sort -u)
 file_members=$(sed -nE 's/^#[[:space:]]{2,}([a-z_]+)[[:space:]]{2,}.*/\1/p' "$SRC/conf/nat.conf" | sort -u)
 page_members=$(section_tags "$MAN/vxlan-pipeline.conf.5" "NAT RULES" | first_words)
 [ -n "$parser_members" ]
-ok $? "src/conf_rules.c names the NAT rule members ($(words "$parser_members"))"
-differ "conf/nat.conf" "$file_members" "src/conf_rules.c" "$parser_members"
+ok $? "src/libvxp/conf_rules.c names the NAT rule members ($(words "$parser_members"))"
+differ "conf/nat.conf" "$file_members" "src/libvxp/conf_rules.c" "$parser_members"
 ok $? "conf/nat.conf describes every NAT rule member the parser knows, and no other"
-differ "vxlan-pipeline.conf.5 NAT RULES" "$page_members" "src/conf_rules.c" "$parser_members"
+differ "vxlan-pipeline.conf.5 NAT RULES" "$page_members" "src/libvxp/conf_rules.c" "$parser_members"
 ok $? "vxlan-pipeline.conf.5 documents exactly the NAT rule members"
 
 tap_done

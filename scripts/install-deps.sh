@@ -34,11 +34,13 @@ esac
 #           booted-systemd system test
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
+	libcurl4-openssl-dev libjansson-dev
 	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
 	shellcheck python3-yaml cloud-init valgrind
 	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
+	libcurl-devel jansson-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
 	groff-base ShellCheck python3-pyyaml cloud-init valgrind compiler-rt
 	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container"

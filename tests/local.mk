@@ -23,19 +23,25 @@ tests_lib_libvxptest_a_SOURCES = \
 	tests/lib/tap.c tests/lib/tap.h \
 	tests/lib/pkt.c tests/lib/pkt.h \
 	tests/lib/testnet.c tests/lib/testnet.h \
-	tests/lib/dprun.c tests/lib/dprun.h
+	tests/lib/dprun.c tests/lib/dprun.h \
+	tests/lib/fakehttp.c tests/lib/fakehttp.h
 tests_lib_libvxptest_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS)
 
-TEST_LIBS = tests/lib/libvxptest.a $(VXP_LIBS)
+TEST_LIBS = tests/lib/libvxptest.a $(DAEMON_LIBS)
 
 UNIT_TESTS = \
 	tests/unit/test_addr \
+	tests/unit/test_buf \
+	tests/unit/test_cli \
 	tests/unit/test_conf \
 	tests/unit/test_daemon_cli \
+	tests/unit/test_httpc \
 	tests/unit/test_netdev \
+	tests/unit/test_notify \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt
 BPF_TESTS = \
+	tests/bpf/test_attach \
 	tests/bpf/test_recognise \
 	tests/bpf/test_decap \
 	tests/bpf/test_nat \
@@ -45,6 +51,7 @@ BPF_TESTS = \
 	tests/bpf/test_truncation \
 	tests/bpf/test_verifier_log
 SCRIPT_TESTS = \
+	tests/unit/test_layout.sh \
 	tests/unit/test_systemd_unit.sh \
 	tests/unit/test_trafficgen_pcap.sh
 NETNS_TESTS = \
@@ -68,10 +75,17 @@ tests_netns_svcman_LDADD = $(LIBBPF_LIBS)
 tests_unit_test_addr_LDADD = $(TEST_LIBS)
 tests_unit_test_conf_LDADD = $(TEST_LIBS)
 tests_unit_test_daemon_cli_LDADD = $(TEST_LIBS)
+tests_unit_test_buf_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
+tests_unit_test_buf_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_cli_LDADD = tests/lib/libvxptest.a $(CLI_LIBS)
+tests_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
+tests_unit_test_notify_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
+tests_bpf_test_attach_LDADD = $(TEST_LIBS)
 tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
 tests_bpf_test_nat_LDADD = $(TEST_LIBS)

@@ -20,7 +20,7 @@
 
 #include "bench_restore.skel.h"
 #include "specs.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 
 #define ROUNDS_DEFAULT 11
 #define ROUNDS_MAX     31

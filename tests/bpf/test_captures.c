@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "specs.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 #include "tap.h"
 
 struct capture {

@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "specs.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 #include "tap.h"
 
 #define RECORDS_MAX 64

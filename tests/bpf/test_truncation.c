@@ -9,7 +9,7 @@
 #include <linux/bpf.h>
 
 #include "specs.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 #include "tap.h"
 
 static const struct dp_case packets[] = {

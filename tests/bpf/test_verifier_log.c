@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
-#include "log.h"
+#include "libvxp/log.h"
 #include "tap.h"
 
 int main(void)

@@ -13,7 +13,7 @@
 #include <linux/bpf.h>
 
 #include "dprun.h"
-#include "stats.h"
+#include "libvxp/stats.h"
 #include "tap.h"
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "datapath.h"
-#include "nat_table.h"
+#include "daemon/datapath.h"
+#include "libvxp/nat_table.h"
 #include "pkt.h"
 #include "testnet.h"
 

@@ -6,8 +6,9 @@
 # nothing and the counters carry over; the same restart without the store
 # loses packets (so the check can see a gap); kill -9 loses nothing either;
 # stop detaches; a stored map whose layout does not fit is replaced, and the
-# daemon says what that costs. The same restart under 500 kpps is a figure of
-# make bench.
+# daemon says what that costs; a name handed back that the daemon does not
+# store again leaves the store. The same restart under 500 kpps is a figure
+# of make bench.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
@@ -122,7 +123,28 @@ test_unfit_map() {
 	stop_service
 }
 
+# What an older daemon stored under a name this one does not use (an older
+# ABI's map, say) is removed from the store, not kept until stop.
+test_stale_name() {
+	local pin=$TB_DIR/bpffs/gone stored
+	mkdir -p "$TB_DIR/bpffs" && mount -t bpf bpf "$TB_DIR/bpffs"
+	bpftool map create "$pin" type array key 4 value 4 entries 1 name vxp_gone
+	start_service --preload "map0-vxp_gone=$pin"
+	ok $? "a name no daemon of this version stores, in the store: the daemon starts"
+	rm -f "$pin"
+	umount "$TB_DIR/bpffs"
+	[ "$(logged '^FDSTOREREMOVE=1\|FDNAME=map0-vxp_gone$')" = 1 ]
+	ok $? "it is removed from the store (FDSTOREREMOVE=1, FDNAME=map0-vxp_gone)"
+	stored=$(grep -E '^FDSTORE=1\|FDNAME=' "$TB_DIR/svc.log" | sort -u | wc -l)
+	restart
+	[ "$(sed -n 's/^SPAWN pid=[0-9]* fds=\([0-9]*\).*/\1/p' "$TB_DIR/svc.log" | tail -n 1)" = "$stored" ]
+	ok $? "the next daemon gets back the $stored fds this one stored, and nothing more"
+	diag "$(grep -E '^SPAWN|removed' "$TB_DIR/svc.log" "$TB_DIR/daemon.log")"
+	stop_service
+}
+
 test_restart
 test_without_store
 test_unfit_map
+test_stale_name
 tap_done

@@ -5,7 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "addr.h"
+#include "libvxp/addr.h"
 #include "tap.h"
 
 static void check(const char *s, int want_family, const char *want_addr, unsigned want_port)

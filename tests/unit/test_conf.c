@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "libvxp/conf.h"
+#include "libvxp/conf_check.h"
+#include "libvxp/conf_load.h"
+#include "libvxp/conf_rules.h"
 #include "tap.h"
 
 static const char *data_dir(void)

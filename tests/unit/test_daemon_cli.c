@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon_cli.h"
+#include "daemon/daemon_cli.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "nat_table.h"
+#include "libvxp/nat_table.h"
 #include "tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

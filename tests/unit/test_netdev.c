@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "netdev.h"
+#include "libvxp/netdev.h"
 #include "tap.h"
 
 static void check(const struct netdev_info *nd, int want, const char *problem, const char *fix,

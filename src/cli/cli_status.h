@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vxlan-pipeline status, stats and nat: what the daemon is doing, every
+ * counter, and the NAT rules as the data plane holds them. */
+#ifndef VXP_CLI_STATUS_H
+#define VXP_CLI_STATUS_H
+
+#include "cli.h"
+
+/* Each returns the command's exit status. */
+int cli_status(const struct cli *c);
+int cli_stats(const struct cli *c);
+int cli_nat(const struct cli *c);
+
+#endif /* VXP_CLI_STATUS_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vxlan-pipelined's state, which every part of the daemon reads and writes,
+ * and the journal's message ids; no functions: each part has its own module
+ * (daemon_start, daemon_loop, daemon_reload, daemon_health, daemon_takeover). */
+#ifndef VXP_DAEMON_H
+#define VXP_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "libvxp/conf.h"
+#include "libvxp/netdev.h"
+#include "libvxp/privs.h"
+#include "vxlan_pipeline.h"
+
+/* journald MESSAGE_IDs, one per kind of event */
+#define MESSAGE_ID_START  "5a0f8e3c1b7d4c2e9f6a8b1c3d5e7f90"
+#define MESSAGE_ID_STOP	  "6b1a9f4d2c8e4d3f8a7b9c2d4e6f8a01"
+#define MESSAGE_ID_RELOAD "7c2b8a5e3d9f4e408b6c8d3e5f7a9b12"
+#define MESSAGE_ID_STATS  "8d3c9b6f4e8a4f519c7d9e4f6a8b0c23"
+#define MESSAGE_ID_ATTACH "9e4d8c7a5f9b40628d8e8f5a7b9c1d34"
+#define MESSAGE_ID_DETACH "af5e9d8b6a8c41739e9f9a6b8c0d2e45"
+
+struct daemon_opts {
+	const char *config_dir;
+	bool config_dir_given;
+	struct conf_overrides overrides;
+};
+
+struct daemon_rates {
+	double vxlan;	  /* to the VXLAN port: everything counted */
+	double decap;	  /* decapsulated */
+	double forwarded; /* redirected by the program */
+	double kernel;	  /* handed to the kernel */
+	double dropped;
+	double unmatched; /* of dropped: no NAT rule, with unmatched = "drop" */
+	double filtered;  /* VNI or flag not accepted */
+	double nat_hit_pct;
+};
+
+struct datapath;
+struct features;
+struct http;
+
+struct daemon {
+	struct daemon_opts opts;
+	struct pipeline_config cfg; /* in force */
+	struct datapath *dp;
+	struct netdev_info in, out;
+	int link_in, link_out; /* -1: not attached */
+	bool stored;	       /* links and maps in systemd's fd store */
+	enum xdp_mode mode_in, mode_out;
+	enum privs_need privs;
+	struct http *http;
+	struct features *features;
+	int epfd, sigfd, statfd, wdfd;
+	struct vxp_stats prev;
+	uint64_t prev_ns;
+	struct daemon_rates rates;
+	bool unhealthy; /* as the last statistics tick found it */
+	unsigned reloads, reload_failures;
+	bool reload_ok;
+	time_t reload_time;
+	char reload_msg[256];
+	time_t started;
+	bool stop;
+};
+
+#endif /* VXP_DAEMON_H */

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The loaded data plane: the embedded BPF skeleton and the run-time settings
+ * user space may change under traffic (VNI filter, DF threshold, egress ports). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "datapath.h"
+#include "fdstore.h"
+#include "libvxp/log.h"
+#include "vxlan_pipeline.skel.h"
+
+struct datapath {
+	struct vxp_bpf *skel;
+	uint32_t *vnis; /* the bits set in vxp_vni now */
+	size_t n_vnis;
+};
+
+/* What a map from the previous daemon carries that a fresh one would not. */
+static const char *map_loss(const char *name)
+{
+	static const struct {
+		const char *name, *loss;
+	} losses[] = {
+		{ "vxp_stats", "the counters start again from zero" },
+		{ "vxp_frag", "fragments in flight lose their first fragment's NAT decision" },
+		{ "vxp_features", "feature records not yet read are lost" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(losses) / sizeof(losses[0]); i++)
+		if (!strcmp(name, losses[i].name))
+			return losses[i].loss;
+	return "it is rebuilt from the configuration";
+}
+
+static void store_name(const struct bpf_map *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "map%u-%s", VXP_ABI_VERSION, bpf_map__name(m));
+}
+
+static bool map_fits(const struct bpf_map *m, int fd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return false;
+	return info.type == bpf_map__type(m) && info.key_size == bpf_map__key_size(m) &&
+	       info.value_size == bpf_map__value_size(m) &&
+	       info.max_entries == bpf_map__max_entries(m) &&
+	       info.map_flags == bpf_map__map_flags(m);
+}
+
+static bool is_nat(const struct bpf_map *m)
+{
+	return !strncmp(bpf_map__name(m), "vxp_nat", 7);
+}
+
+/* A map of the program and what the previous daemon stored for it. */
+struct stored_map {
+	struct bpf_map *map;
+	int fd; /* -1: nothing stored under its name */
+	bool fits;
+};
+
+/* Each map's stored fd, if any, and whether it fits; returns how many maps,
+ * and in *ret_found how many had an fd. */
+static size_t stored_maps(struct datapath *dp, struct fdstore *store, struct stored_map *out,
+			  size_t max, int *ret_found)
+{
+	char name[FDSTORE_NAME_MAX];
+	struct bpf_map *m;
+	size_t n = 0;
+
+	*ret_found = 0;
+	bpf_object__for_each_map(m, dp->skel->obj)
+	{
+		if (bpf_map__is_internal(m) || n == max)
+			continue;
+		store_name(m, name, sizeof(name));
+		out[n].map = m;
+		out[n].fd = fdstore_get(store, name);
+		out[n].fits = map_fits(m, out[n].fd);
+		*ret_found += out[n].fd >= 0;
+		n++;
+	}
+	return n;
+}
+
+static void log_not_reused(const struct stored_map *s)
+{
+	const char *name = bpf_map__name(s->map);
+
+	log_notice("the previous daemon's map '%s' %s: a new one replaces it, and %s", name,
+		   s->fd < 0 ? "is not in the store"
+		   : s->fits ? "goes with NAT maps that do not fit"
+			     : "does not fit this program",
+		   map_loss(name));
+}
+
+/* The previous daemon's maps, where they fit: its counters, fragment state
+ * and the NAT table in force carry over. The NAT maps go together or not at
+ * all: the outer map names one of the two tables. */
+static int reuse_maps(struct datapath *dp, struct fdstore *store)
+{
+	struct stored_map maps[16];
+	int found, reused = 0, err = 0;
+	size_t n = stored_maps(dp, store, maps, sizeof(maps) / sizeof(maps[0]), &found), i;
+	bool nat = true;
+
+	for (i = 0; i < n; i++)
+		if (is_nat(maps[i].map) && !maps[i].fits)
+			nat = false;
+	for (i = 0; i < n; i++) {
+		if (maps[i].fits && (nat || !is_nat(maps[i].map))) {
+			if (!err && bpf_map__reuse_fd(maps[i].map, maps[i].fd))
+				err = -errno;
+			reused += !err;
+		} else if (found) {
+			log_not_reused(&maps[i]);
+		}
+		if (maps[i].fd >= 0)
+			close(maps[i].fd); /* reuse_fd took a copy */
+	}
+	return err ? err : reused;
+}
+
+int datapath_store(const struct datapath *dp, struct fdstore *store)
+{
+	struct bpf_map *m;
+	char name[FDSTORE_NAME_MAX];
+	int n = 0, err;
+
+	bpf_object__for_each_map(m, dp->skel->obj)
+	{
+		if (bpf_map__is_internal(m))
+			continue;
+		store_name(m, name, sizeof(name));
+		err = fdstore_put(store, bpf_map__fd(m), name);
+		if (err)
+			return err;
+		n++;
+	}
+	return n;
+}
+
+struct datapath *datapath_open(const struct datapath_opts *opts)
+{
+	struct datapath *dp;
+	int err;
+
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return NULL;
+	dp->skel = vxp_bpf__open();
+	if (!dp->skel) {
+		err = -errno;
+		goto err_free;
+	}
+	dp->skel->rodata->vxlan_port =
+		opts && opts->vxlan_port ? opts->vxlan_port : VXP_VXLAN_PORT_DEFAULT;
+	if (opts && opts->store && opts->store->n) {
+		err = reuse_maps(dp, opts->store);
+		if (err < 0)
+			goto err_destroy;
+		if (err)
+			log_info("took %d maps over from the previous daemon: its counters, "
+				 "fragment state and NAT table carry over",
+				 err);
+	}
+	err = vxp_bpf__load(dp->skel);
+	if (err)
+		goto err_destroy;
+	return dp;
+
+err_destroy:
+	vxp_bpf__destroy(dp->skel);
+err_free:
+	free(dp);
+	errno = -err;
+	return NULL;
+}
+
+void datapath_close(struct datapath *dp)
+{
+	if (!dp)
+		return;
+	free(dp->vnis);
+	vxp_bpf__destroy(dp->skel);
+	free(dp);
+}
+
+int datapath_pipeline_fd(const struct datapath *dp)
+{
+	return bpf_program__fd(dp->skel->progs.vxp_pipeline);
+}
+
+int datapath_egress_fd(const struct datapath *dp)
+{
+	return bpf_program__fd(dp->skel->progs.vxp_egress);
+}
+
+int datapath_stats_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_stats);
+}
+
+int datapath_nat_fds(const struct datapath *dp, int *ret_outer, int ret_tables[2])
+{
+	*ret_outer = bpf_map__fd(dp->skel->maps.vxp_nat);
+	ret_tables[0] = bpf_map__fd(dp->skel->maps.vxp_nat_a);
+	ret_tables[1] = bpf_map__fd(dp->skel->maps.vxp_nat_b);
+	return 0;
+}
+
+static void cfg_set_flag(struct datapath *dp, uint32_t flag, int on)
+{
+	uint32_t *flags = &dp->skel->data->vxp_cfg.flags;
+	uint32_t v = __atomic_load_n(flags, __ATOMIC_RELAXED);
+
+	__atomic_store_n(flags, on ? v | flag : v & ~flag, __ATOMIC_RELEASE);
+}
+
+/* One word of the bitmap, read and written whole through the map fd: the
+ * bitmap is 2 MiB, which a mapping would keep resident in the daemon. */
+static int vni_bit(struct datapath *dp, uint32_t vni, bool on)
+{
+	int fd = bpf_map__fd(dp->skel->maps.vxp_vni);
+	uint32_t key = vni >> 6;
+	uint64_t word, bit = 1ULL << (vni & 63);
+
+	if (bpf_map_lookup_elem(fd, &key, &word))
+		return -errno;
+	word = on ? word | bit : word & ~bit;
+	return bpf_map_update_elem(fd, &key, &word, BPF_ANY) ? -errno : 0;
+}
+
+static bool vni_listed(const uint32_t *vnis, size_t n, uint32_t vni)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (vnis[i] == vni)
+			return true;
+	return false;
+}
+
+int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
+{
+	uint32_t *copy;
+	size_t i;
+	int err = 0;
+
+	if (!vnis) {
+		cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 1);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (vnis[i] >> VXP_VNI_BITS)
+			return -ERANGE;
+	copy = malloc((n ? n : 1) * sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, vnis, n * sizeof(*copy));
+	for (i = 0; !err && i < n; i++) /* additions first, then narrow */
+		err = vni_bit(dp, vnis[i], true);
+	if (err) {
+		free(copy);
+		return err;
+	}
+	cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 0);
+	for (i = 0; !err && i < dp->n_vnis; i++)
+		if (!vni_listed(vnis, n, dp->vnis[i]))
+			err = vni_bit(dp, dp->vnis[i], false);
+	free(dp->vnis);
+	dp->vnis = copy;
+	dp->n_vnis = n;
+	return err;
+}
+
+void datapath_set_sample_rate(struct datapath *dp, uint32_t rate)
+{
+	__atomic_store_n(&dp->skel->data->vxp_cfg.sample_rate, rate, __ATOMIC_RELEASE);
+}
+
+int datapath_features_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_features);
+}
+
+int datapath_frag_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_frag);
+}
+
+void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
+{
+	__atomic_store_n(&dp->skel->data->vxp_cfg.df_threshold, threshold, __ATOMIC_RELEASE);
+}
+
+void datapath_set_drop_unmatched(struct datapath *dp, bool drop)
+{
+	cfg_set_flag(dp, VXP_SETTINGS_DROP_UNMATCHED, drop);
+}
+
+int datapath_add_tx_port(struct datapath *dp, int ifindex)
+{
+	uint32_t key = ifindex, val = ifindex;
+
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.vxp_tx_ports), &key, &val, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int datapath_del_tx_port(struct datapath *dp, int ifindex)
+{
+	uint32_t key = ifindex;
+
+	if (bpf_map_delete_elem(bpf_map__fd(dp->skel->maps.vxp_tx_ports), &key))
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The loaded data plane: the embedded BPF skeleton and the run-time settings
+ * user space may change under traffic (VNI filter, DF threshold, egress ports). */
+#ifndef VXP_DATAPATH_H
+#define VXP_DATAPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "vxlan_pipeline.h"
+
+struct fdstore;
+
+struct datapath_opts {
+	uint16_t vxlan_port; /* 0: VXP_VXLAN_PORT_DEFAULT */
+	/* maps a previous daemon left in systemd's fd store, reused where their
+	 * layout fits; NULL for none */
+	struct fdstore *store;
+};
+
+struct datapath;
+
+/* Opens and loads the programs and creates every map (needs CAP_BPF and
+ * CAP_NET_ADMIN or root). NULL with errno on failure; libbpf has logged why. */
+struct datapath *datapath_open(const struct datapath_opts *opts);
+void datapath_close(struct datapath *dp);
+/* Puts every map in systemd's fd store for the next daemon (fdstore_put()
+ * with store). Returns how many went in, or -errno. */
+int datapath_store(const struct datapath *dp, struct fdstore *store);
+
+int datapath_pipeline_fd(const struct datapath *dp);
+int datapath_egress_fd(const struct datapath *dp);
+int datapath_stats_fd(const struct datapath *dp);
+/* The outer NAT map and its two tables, for nat_table_install(). */
+int datapath_nat_fds(const struct datapath *dp, int *ret_outer, int ret_tables[2]);
+
+/* vnis == NULL accepts every VNI. Never narrows below both the old and the new
+ * list while changing: additions land before removals. */
+int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n);
+void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold);
+/* Contract step 8: 1 in rate decapsulated packets into the feature ring; 0 off. */
+void datapath_set_sample_rate(struct datapath *dp, uint32_t rate);
+int datapath_features_fd(const struct datapath *dp);
+/* The LRU map of first fragments' NAT decisions (tests clear it). */
+int datapath_frag_fd(const struct datapath *dp);
+/* Drop what no NAT rule matches (VXP_SETTINGS_DROP_UNMATCHED), or forward it. */
+void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
+int datapath_add_tx_port(struct datapath *dp, int ifindex);
+int datapath_del_tx_port(struct datapath *dp, int ifindex);
+
+#endif /* VXP_DATAPATH_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The daemon's HTTP endpoint: libmicrohttpd, run from the daemon's own epoll
+ * loop, on the metrics address (TCP) and on the control socket (a unix socket
+ * the vxlan-pipeline CLI talks to), with bounded connections and timeouts so
+ * that no client can stall the loop or grow the daemon. */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+#include "http.h"
+#include "libvxp/addr.h"
+#include "libvxp/log.h"
+
+#define SERVICE_GROUP "vxlan-pipeline"
+
+struct http {
+	const struct http_page *pages;
+	size_t n_pages;
+	void *ctx;
+	struct MHD_Daemon *tcp, *control;
+	char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+static enum MHD_Result reply(struct MHD_Connection *c, int status, struct buf *b, const char *type)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (b->failed) {
+		buf_free(b);
+		buf_printf(b, "out of memory\n");
+		status = 500;
+	}
+	r = MHD_create_response_from_buffer(b->len, b->p, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		buf_free(b);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **req_cls)
+{
+	struct http *h = cls;
+	struct buf b = { 0 };
+	size_t i;
+
+	(void)version;
+	(void)upload;
+	(void)req_cls;
+	if (*upload_size)
+		return MHD_NO; /* no request bodies here */
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		buf_printf(&b, "only GET and HEAD\n");
+		return reply(c, 405, &b, "text/plain; charset=utf-8");
+	}
+	for (i = 0; i < h->n_pages; i++)
+		if (!strcmp(url, h->pages[i].path))
+			return reply(c, h->pages[i].render(h->ctx, &b), &b, h->pages[i].type);
+	buf_printf(&b, "vxlan-pipelined %s:", PACKAGE_VERSION);
+	for (i = 0; i < h->n_pages; i++)
+		buf_printf(&b, "%s %s", i ? "," : "", h->pages[i].path);
+	buf_printf(&b, "\n");
+	return reply(c, strcmp(url, "/") ? 404 : 200, &b, "text/plain; charset=utf-8");
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("http: %s", msg);
+}
+
+static struct MHD_Daemon *start(struct http *h, unsigned flags, const struct sockaddr *sa,
+				int listen_fd, unsigned per_ip)
+{
+	return MHD_start_daemon(flags | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, h,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_MAX,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+				sa ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_LISTEN_SOCKET,
+				sa ? (void *)sa : (void *)(long)listen_fd, MHD_OPTION_END);
+}
+
+static int open_tcp(struct http *h, const char *listen)
+{
+	struct sockaddr_storage sa;
+	union vxp_addr a;
+	uint16_t port;
+	unsigned len;
+	int family = addr_parse_port(listen, &a, &port);
+
+	addr_sockaddr(family, &a, port, &sa, &len);
+	h->tcp = start(h, family == VXP_AF_INET6 ? MHD_USE_IPv6 : 0, (struct sockaddr *)&sa, -1,
+		       HTTP_PER_IP_MAX);
+	if (!h->tcp) {
+		log_err("Failed to listen on %s for /metrics and /healthz: %s (set metrics_listen "
+			"to a free address:port, or \"\" for off)",
+			listen, strerror(errno));
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/* The control socket: 0660, the service group's, in a directory made for it. */
+static int control_socket(struct http *h, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct group *g = getgrnam(SERVICE_GROUP);
+	char dir[sizeof(sa.sun_path)], *slash;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (!mkdir(dir, 0750) && g && chown(dir, (uid_t)-1, g->gr_gid))
+			return -errno;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0660) ||
+	    (g && chown(path, (uid_t)-1, g->gr_gid)) || listen(fd, HTTP_CONNECTIONS_MAX)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	snprintf(h->control_path, sizeof(h->control_path), "%s", path);
+	return fd;
+}
+
+static int open_control(struct http *h, const char *path)
+{
+	int fd = control_socket(h, path);
+
+	if (fd < 0) {
+		log_err("Failed to create the control socket '%s': %s (set control_socket to a "
+			"writable path, or \"\" for off)",
+			path, strerror(-fd));
+		return fd;
+	}
+	h->control = start(h, 0, NULL, fd, 0);
+	if (!h->control) {
+		close(fd);
+		log_err("Failed to serve the control socket '%s': %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+struct http *http_open(const struct http_page *pages, size_t n, void *ctx, const char *listen,
+		       const char *control)
+{
+	struct http *h = calloc(1, sizeof(*h));
+	int err = h ? 0 : -ENOMEM;
+
+	if (h) {
+		h->pages = pages;
+		h->n_pages = n;
+		h->ctx = ctx;
+	}
+	if (!err && listen && *listen)
+		err = open_tcp(h, listen);
+	if (!err && control && *control)
+		err = open_control(h, control);
+	if (err) {
+		http_close(h);
+		errno = -err;
+		return NULL;
+	}
+	return h;
+}
+
+void http_close(struct http *h)
+{
+	if (!h)
+		return;
+	if (h->tcp)
+		MHD_stop_daemon(h->tcp);
+	if (h->control)
+		MHD_stop_daemon(h->control);
+	if (h->control_path[0])
+		unlink(h->control_path);
+	free(h);
+}
+
+int http_fds(const struct http *h, int fds[2])
+{
+	int n = 0;
+
+	if (h && h->tcp)
+		fds[n++] = MHD_get_daemon_info(h->tcp, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+	if (h && h->control)
+		fds[n++] = MHD_get_daemon_info(h->control, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+	return n;
+}
+
+void http_run(struct http *h)
+{
+	if (h && h->tcp)
+		MHD_run(h->tcp);
+	if (h && h->control)
+		MHD_run(h->control);
+}
+
+int http_timeout_ms(const struct http *h)
+{
+	struct MHD_Daemon *ds[2] = { h ? h->tcp : NULL, h ? h->control : NULL };
+	MHD_UNSIGNED_LONG_LONG t;
+	long long best = -1;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (ds[i] && MHD_get_timeout(ds[i], &t) == MHD_YES &&
+		    (best < 0 || (long long)t < best))
+			best = (long long)t;
+	return best > 1000000 ? 1000000 : (int)best;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What needs the whole configuration: the command-line flags on top of the
+ * files, required settings, names that must exist on this host, overlapping
+ * NAT rules and the capacity of the NAT table. */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "conf_check.h"
+#include "conf_rules.h"
+#include "nat_table.h"
+
+/* The seed loader's defaults for a NAT rule given in part. */
+#define SEED_NAT_ADDR	 "127.0.0.1"
+#define SEED_NAT_PORT	 8080
+#define SEED_SOURCE_PORT 31765
+
+static const struct conf_src cmdline = { NULL, 0 };
+
+static int override_rule(struct pipeline_config *cfg, const struct conf_overrides *o,
+			 struct conf_errors *errs)
+{
+	struct conf_rule r = { .proto = IPPROTO_UDP, .match = VXP_NAT_MATCH_SRC, .src = cmdline };
+	const char *addr = o->nat_addr ? o->nat_addr : SEED_NAT_ADDR;
+	int port = o->nat_port >= 0 ? o->nat_port : SEED_NAT_PORT;
+	int sport = o->source_port >= 0 ? o->source_port : SEED_SOURCE_PORT;
+	int family = addr_parse(addr, &r.to_addr);
+
+	if (family < 0)
+		conf_error(errs, &cmdline, "-a is '%s'; expected an IPv4 or IPv6 address", addr);
+	if (port < 1 || port > 65535)
+		conf_error(errs, &cmdline, "-p is %d; expected a port from 1 to 65535", port);
+	if (sport < 1 || sport > 65535)
+		conf_error(errs, &cmdline, "-s is %d; expected a port from 1 to 65535", sport);
+	if (family < 0 || port < 1 || port > 65535 || sport < 1 || sport > 65535)
+		return -EINVAL;
+	r.family = (uint8_t)family;
+	r.to_port = (uint16_t)port;
+	r.port_first = r.port_last = (uint16_t)sport;
+	free(cfg->rules);
+	cfg->rules = malloc(sizeof(r));
+	if (!cfg->rules)
+		return -ENOMEM;
+	cfg->rules[0] = r;
+	cfg->n_rules = 1;
+	cfg->is_set[CONF_NAT] = true;
+	cfg->set_at[CONF_NAT] = cmdline;
+	return 0;
+}
+
+static void override_name(struct pipeline_config *cfg, enum conf_key key, char *field,
+			  const char *flag, const char *value, struct conf_errors *errs)
+{
+	if (!value)
+		return;
+	if (!*value || strlen(value) >= IF_NAMESIZE) {
+		conf_error(errs, &cmdline,
+			   "%s is '%s'; expected an interface name of 1 to %d "
+			   "characters",
+			   flag, value, IF_NAMESIZE - 1);
+		return;
+	}
+	snprintf(field, IF_NAMESIZE, "%s", value);
+	cfg->is_set[key] = true;
+	cfg->set_at[key] = cmdline;
+}
+
+int conf_apply_overrides(struct pipeline_config *cfg, const struct conf_overrides *o,
+			 struct conf_errors *errs)
+{
+	unsigned before = errs->n;
+
+	override_name(cfg, CONF_INGRESS, cfg->ingress, "-i", o->ingress, errs);
+	override_name(cfg, CONF_EGRESS, cfg->egress, "-t", o->egress, errs);
+	if (o->interval >= 0) {
+		if (o->interval < 1 || o->interval > 3600)
+			conf_error(errs, &cmdline, "-I is %d; expected 1 to 3600 seconds",
+				   o->interval);
+		cfg->stats_interval = (unsigned)o->interval;
+		cfg->set_at[CONF_STATS_INTERVAL] = cmdline;
+	}
+	if (o->nat_addr || o->nat_port >= 0 || o->source_port >= 0)
+		override_rule(cfg, o, errs);
+	return errs->n == before ? 0 : -EINVAL;
+}
+
+static void check_required(const struct pipeline_config *cfg, enum conf_key key, const char *flag,
+			   struct conf_errors *errs)
+{
+	struct conf_src where = { cfg->dir ? cfg->dir : CONF_DIR_DEFAULT, 0 };
+
+	if (!cfg->is_set[key])
+		conf_error(errs, &where,
+			   "no '%s' in any *.conf here, and no %s on the command line",
+			   conf_key_name(key), flag);
+}
+
+static void check_interface(const struct pipeline_config *cfg, enum conf_key key, const char *name,
+			    struct conf_errors *errs)
+{
+	if (cfg->is_set[key] && !if_nametoindex(name))
+		conf_error(errs, &cfg->set_at[key],
+			   "'%s' names '%s', which is not an interface here (ip -brief link "
+			   "lists them)",
+			   conf_key_name(key), name);
+}
+
+static bool rules_overlap(const struct conf_rule *a, const struct conf_rule *b)
+{
+	return a->family == b->family && a->proto == b->proto && a->match == b->match &&
+	       a->has_daddr == b->has_daddr &&
+	       (!a->has_daddr || !memcmp(&a->daddr, &b->daddr, sizeof(a->daddr))) &&
+	       a->port_first <= b->port_last && b->port_first <= a->port_last;
+}
+
+static void check_overlaps(const struct pipeline_config *cfg, struct conf_errors *errs)
+{
+	char first[CONF_MSG_MAX / 2], dst[ADDR_STR_MAX + 8] = "";
+	size_t i, j;
+
+	for (j = 1; j < cfg->n_rules; j++)
+		for (i = 0; i < j; i++) {
+			const struct conf_rule *a = &cfg->rules[i], *b = &cfg->rules[j];
+			unsigned port =
+				a->port_first > b->port_first ? a->port_first : b->port_first;
+			bool same = a->port_first == b->port_first && a->port_last == b->port_last;
+
+			if (!rules_overlap(a, b))
+				continue;
+			conf_src_format(&a->src, first, sizeof(first));
+			if (a->has_daddr) {
+				strcpy(dst, " to ");
+				addr_format(a->family, &a->daddr, 0, dst + 4, sizeof(dst) - 4);
+			}
+			conf_error(errs, &b->src,
+				   "this NAT rule %s the one at %s: both match IPv%d %s "
+				   "%s port %u%s",
+				   same ? "repeats" : "overlaps", first,
+				   a->family == VXP_AF_INET ? 4 : 6,
+				   a->proto == IPPROTO_TCP ? "tcp" : "udp",
+				   a->match == VXP_NAT_MATCH_DST ? "destination" : "source", port,
+				   dst);
+			break;
+		}
+}
+
+/* Entries the first n configuration rules need in the data plane's table. */
+static int entries_needed(const struct pipeline_config *cfg, size_t n, size_t max)
+{
+	struct pipeline_config part = *cfg;
+	struct nat_entry *entries;
+	struct nat_rule *rules;
+	size_t *origin, count, conflict[2];
+	int ret;
+
+	part.n_rules = n;
+	ret = conf_nat_rules(&part, &rules, &origin, &count);
+	if (ret)
+		return ret;
+	entries = calloc(max + 1, sizeof(*entries));
+	ret = entries ? nat_table_build(rules, count, entries, max, conflict) : -ENOMEM;
+	free(entries);
+	free(rules);
+	free(origin);
+	return ret;
+}
+
+/* Names the first rule that no longer fits. */
+static void check_capacity(const struct pipeline_config *cfg, struct conf_errors *errs)
+{
+	size_t lo = 0, hi = cfg->n_rules;
+
+	if (entries_needed(cfg, cfg->n_rules, VXP_NAT_ENTRIES_MAX) != -E2BIG)
+		return;
+	while (hi - lo > 1) { /* the first n with -E2BIG lies in (lo, hi] */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (entries_needed(cfg, mid, VXP_NAT_ENTRIES_MAX) == -E2BIG)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	conf_error(errs, &cfg->rules[hi - 1].src,
+		   "the NAT table is full at this rule: it holds %d entries, one per matched "
+		   "port and one more per port that also has rules with 'dst'",
+		   VXP_NAT_ENTRIES_MAX);
+}
+
+int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs)
+{
+	unsigned before = errs->n;
+
+	check_required(cfg, CONF_INGRESS, "-i", errs);
+	check_required(cfg, CONF_EGRESS, "-t", errs);
+	check_interface(cfg, CONF_INGRESS, cfg->ingress, errs);
+	check_interface(cfg, CONF_EGRESS, cfg->egress, errs);
+	if (cfg->user[0] && !getpwnam(cfg->user))
+		conf_error(errs, &cfg->set_at[CONF_USER],
+			   "'user' names '%s', which is not a user here; create it, or leave "
+			   "'user' out to stay root",
+			   cfg->user);
+	check_overlaps(cfg, errs);
+	if (errs->n == before)
+		check_capacity(cfg, errs);
+	return errs->n == before ? 0 : -EINVAL;
+}

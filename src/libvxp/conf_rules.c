@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* NAT rules in the configuration: parsing each rule group, finding rules that
+ * overlap, and expanding port ranges into the rules the data plane holds. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "conf_rules.h"
+#include "conf_value.h"
+
+static const char *const rule_keys = "proto, dst_port, src_port, dst, to";
+
+/* A port, or "first-last" */
+static int get_ports(const config_setting_t *s, const char *what, struct conf_rule *r,
+		     const struct conf_src *src, struct conf_errors *errs)
+{
+	unsigned first, last;
+	long long v;
+	char tail;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		const char *str = config_setting_get_string(s);
+
+		if (sscanf(str, "%u-%u%c", &first, &last, &tail) != 2 || first < 1 ||
+		    last > 65535 || first > last) {
+			conf_error(errs, src,
+				   "'%s' is '%s'; expected a port from 1 to 65535 or a range "
+				   "like \"8000-8100\"",
+				   what, str);
+			return -EINVAL;
+		}
+		r->port_first = (uint16_t)first;
+		r->port_last = (uint16_t)last;
+		return 0;
+	}
+	if (conf_get_int(s, what, 1, 65535, &v, src, errs))
+		return -EINVAL;
+	r->port_first = r->port_last = (uint16_t)v;
+	return 0;
+}
+
+static int get_proto(const config_setting_t *s, struct conf_rule *r, const struct conf_src *src,
+		     struct conf_errors *errs)
+{
+	const char *v;
+
+	if (conf_get_string(s, "proto", &v, src, errs))
+		return -EINVAL;
+	if (!strcasecmp(v, "tcp"))
+		r->proto = IPPROTO_TCP;
+	else if (!strcasecmp(v, "udp"))
+		r->proto = IPPROTO_UDP;
+	else {
+		conf_error(errs, src, "'proto' is '%s'; expected \"tcp\" or \"udp\"", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int get_to(const config_setting_t *s, struct conf_rule *r, const struct conf_src *src,
+		  struct conf_errors *errs)
+{
+	const char *v;
+	int family;
+
+	if (conf_get_string(s, "to", &v, src, errs))
+		return -EINVAL;
+	family = addr_parse_port(v, &r->to_addr, &r->to_port);
+	if (family < 0) {
+		conf_error(errs, src,
+			   "'to' is '%s'; expected an IPv4 or IPv6 address with an optional "
+			   "port: \"10.0.0.1:8080\", \"[fd00::1]:8080\", \"10.0.0.1\"",
+			   v);
+		return -EINVAL;
+	}
+	r->family = (uint8_t)family;
+	return 0;
+}
+
+static int get_dst(const config_setting_t *s, struct conf_rule *r, int *ret_family,
+		   const struct conf_src *src, struct conf_errors *errs)
+{
+	const char *v;
+
+	if (conf_get_string(s, "dst", &v, src, errs))
+		return -EINVAL;
+	*ret_family = addr_parse(v, &r->daddr);
+	if (*ret_family < 0) {
+		conf_error(errs, src, "'dst' is '%s'; expected an IPv4 or IPv6 address", v);
+		return -EINVAL;
+	}
+	if (!r->daddr.v6[0] && !r->daddr.v6[1] && !r->daddr.v6[2] && !r->daddr.v6[3]) {
+		conf_error(errs, src, "'dst' is '%s'; leave 'dst' out to match any address", v);
+		return -EINVAL;
+	}
+	r->has_daddr = true;
+	return 0;
+}
+
+/* One member of a rule group; returns 0, -EINVAL, or 1 for a member seen twice. */
+static int rule_member(const config_setting_t *m, struct conf_rule *r, int *dst_family,
+		       unsigned *seen, const char *file, struct conf_errors *errs)
+{
+	struct conf_src src = { file, config_setting_source_line(m) };
+	const char *name = config_setting_name(m);
+
+	if (!strcmp(name, "proto"))
+		return get_proto(m, r, &src, errs);
+	if (!strcmp(name, "to"))
+		return get_to(m, r, &src, errs);
+	if (!strcmp(name, "dst"))
+		return get_dst(m, r, dst_family, &src, errs);
+	if (!strcmp(name, "dst_port") || !strcmp(name, "src_port")) {
+		if (*seen) {
+			conf_error(errs, &src,
+				   "a NAT rule matches 'dst_port' or 'src_port', not both");
+			return -EINVAL;
+		}
+		*seen = 1;
+		r->match = name[0] == 'd' ? VXP_NAT_MATCH_DST : VXP_NAT_MATCH_SRC;
+		return get_ports(m, name, r, &src, errs);
+	}
+	conf_error(errs, &src, "unknown NAT rule setting '%s'; expected %s", name, rule_keys);
+	return -EINVAL;
+}
+
+static int parse_rule(const config_setting_t *g, const char *file, struct conf_rule *r,
+		      struct conf_errors *errs)
+{
+	struct conf_src src = { file, config_setting_source_line(g) };
+	unsigned before = errs->n, port_seen = 0;
+	int i, dst_family = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->src = src;
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		conf_error(errs, &src,
+			   "a NAT rule must be a group like { proto = \"udp\"; "
+			   "dst_port = 53; to = \"10.0.0.1\"; }, not %s",
+			   conf_type_name(g));
+		return -EINVAL;
+	}
+	for (i = 0; i < config_setting_length(g); i++)
+		rule_member(config_setting_get_elem(g, i), r, &dst_family, &port_seen, file, errs);
+	if (errs->n != before)
+		return -EINVAL;
+	if (!r->proto)
+		conf_error(errs, &src, "the NAT rule has no 'proto'; expected \"tcp\" or \"udp\"");
+	else if (!port_seen)
+		conf_error(errs, &src, "the NAT rule has no 'dst_port' or 'src_port' to match");
+	else if (!r->family)
+		conf_error(errs, &src, "the NAT rule has no 'to': where should its packets go?");
+	else if (dst_family && dst_family != r->family)
+		conf_error(errs, &src, "'dst' is IPv%d but 'to' is IPv%d; a rule keeps the family",
+			   dst_family == VXP_AF_INET ? 4 : 6, r->family == VXP_AF_INET ? 4 : 6);
+	return errs->n == before ? 0 : -EINVAL;
+}
+
+int conf_parse_rules(struct pipeline_config *cfg, const config_setting_t *list, const char *file,
+		     struct conf_errors *errs)
+{
+	struct conf_src src = { file, config_setting_source_line(list) };
+	int type = config_setting_type(list), n, i, ret = 0;
+	struct conf_rule *rules;
+
+	if (type != CONFIG_TYPE_LIST) {
+		conf_error(errs, &src,
+			   "'nat' must be a list of rules like ( { ... }, { ... } ), not %s",
+			   conf_type_name(list));
+		return -EINVAL;
+	}
+	n = config_setting_length(list);
+	rules = realloc(cfg->rules, (cfg->n_rules + n) * sizeof(*rules));
+	if (!rules && n)
+		return -ENOMEM;
+	cfg->rules = rules;
+	for (i = 0; i < n; i++) {
+		if (parse_rule(config_setting_get_elem(list, i), file, &rules[cfg->n_rules], errs))
+			ret = -EINVAL;
+		else
+			cfg->n_rules++;
+	}
+	return ret;
+}
+
+int conf_nat_rules(const struct pipeline_config *cfg, struct nat_rule **ret_rules,
+		   size_t **ret_origin, size_t *ret_n)
+{
+	size_t i, n = 0, k = 0;
+	struct nat_rule *rules;
+	size_t *origin;
+	unsigned p;
+
+	for (i = 0; i < cfg->n_rules; i++)
+		n += cfg->rules[i].port_last - cfg->rules[i].port_first + 1;
+	rules = calloc(n + 1, sizeof(*rules));
+	origin = calloc(n + 1, sizeof(*origin));
+	if (!rules || !origin) {
+		free(rules);
+		free(origin);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cfg->n_rules; i++) {
+		const struct conf_rule *c = &cfg->rules[i];
+
+		for (p = c->port_first; p <= c->port_last; p++, k++) {
+			rules[k] = (struct nat_rule){
+				.family = c->family,
+				.proto = c->proto,
+				.match = c->match,
+				.has_daddr = c->has_daddr,
+				.port = (uint16_t)p,
+				.daddr = c->daddr,
+				.to_addr = c->to_addr,
+				.to_port = c->to_port,
+				.id = (uint32_t)i,
+			};
+			origin[k] = i;
+		}
+	}
+	*ret_rules = rules;
+	*ret_origin = origin;
+	*ret_n = n;
+	return 0;
+}

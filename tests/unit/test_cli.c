@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vxlan-pipeline's side of the control socket, against a canned daemon: the
+ * stats and nat tables print as they always did (the expected text is what
+ * the CLI printed before it read JSON with jansson); the rates between two
+ * /status samples; and a reply that is not the JSON it should be (cut short,
+ * a string ending in a backslash, a short \u escape, bytes that are not
+ * UTF-8) is an error, never read past. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_status.h"
+#include "cli/jpath.h"
+#include "fakehttp.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/vxp-cli.XXXXXX";
+
+static const char stats_json[] =
+	"{\"reasons\": {\"forwarded\": {\"result\": \"redirect\", \"packets\": 5, \"bytes\": 700}, "
+	"\"nat_unmatched\": {\"result\": \"drop\", \"packets\": 18446744073709551615, "
+	"\"bytes\": 100}, \"a_name\": {\"result\": \"pass\", \"packets\": 0, \"bytes\": 0}}, "
+	"\"events\": {\"nat_hit\": 5, \"df_cleared\": 7}}\n";
+static const char stats_text[] =
+	"RESULT    REASON                            PACKETS                BYTES\n"
+	"redirect  forwarded                               5                  700\n"
+	"drop      nat_unmatched            18446744073709551616                  100\n"
+	"pass      a_name                                  0                    0\n"
+	"\n"
+	"EVENT                                         COUNT\n"
+	"nat_hit                                           5\n"
+	"df_cleared                                        7\n";
+static const char nat_json[] =
+	"{\"table\": 0, \"entries\": [\n"
+	"  {\"family\": \"ipv4\", \"proto\": \"udp\", \"match\": \"dst_port\", \"port\": 53, "
+	"\"marker\": true},\n"
+	"  {\"family\": \"ipv4\", \"proto\": \"udp\", \"match\": \"dst_port\", \"port\": 53, "
+	"\"dst\": null, \"to\": \"10.0.0.1:5353\", \"source\": "
+	"\"/etc/vxlan-pipeline/nat.conf:3\"},\n"
+	"  {\"family\": \"ipv6\", \"proto\": \"tcp\", \"match\": \"src_port\", \"port\": 8080, "
+	"\"dst\": \"fd00::1\", \"to\": \"[fd00::2]:80\", \"source\": \"t\\u00e9st.conf:1\"}\n"
+	"]}\n";
+static const char nat_text[] =
+	"IP    PROTO MATCH       PORT  DST                  TO                           RULE\n"
+	"ipv4  udp   dst_port      53  any                  10.0.0.1:5353                "
+	"/etc/vxlan-pipeline/nat.conf:3\n"
+	"ipv6  tcp   src_port    8080  fd00::1              [fd00::2]:80                 "
+	"t\xc3\xa9st.conf:1\n";
+
+static void serve(struct fake_http *f, const char *status, const char *body)
+{
+	char reply[4096];
+	int n = snprintf(reply, sizeof(reply),
+			 "HTTP/1.0 %s\r\nContent-Type: application/json\r\n\r\n%s", status, body);
+	int err = fake_http_start(f, dir, 0, reply, (size_t)n, 0, 0);
+
+	if (err)
+		tap_bail("the fake daemon: %s", strerror(-err));
+}
+
+/* What cmd printed on stdout for the canned body, and its exit status. */
+static char *run(int (*cmd)(const struct cli *c), const char *body, int *ret_exit)
+{
+	struct fake_http f = { 0 };
+	struct cli c = { 0 };
+	static char out[4096];
+	FILE *tmp = tmpfile();
+	int saved = dup(STDOUT_FILENO);
+	size_t n;
+
+	serve(&f, "200 OK", body);
+	c.socket = f.where;
+	fflush(stdout);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	*ret_exit = cmd(&c);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	fake_http_stop(&f);
+	rewind(tmp);
+	n = fread(out, 1, sizeof(out) - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return out;
+}
+
+static void tables(void)
+{
+	int ret;
+	char *out = run(cli_stats, stats_json, &ret);
+
+	if (!tap_ok(ret == CLI_OK && !strcmp(out, stats_text),
+		    "stats: the table as before, reasons in the daemon's order, 2^64 - 1 as a "
+		    "number"))
+		tap_diag("got:\n%s", out);
+	out = run(cli_nat, nat_json, &ret);
+	if (!tap_ok(ret == CLI_OK && !strcmp(out, nat_text),
+		    "nat: the rules as before, markers left out, null as 'any', \\u00e9 as UTF-8"))
+		tap_diag("got:\n%s", out);
+}
+
+static json_t *fetch(const char *status, const char *body, int *ret_exit)
+{
+	struct fake_http f = { 0 };
+	struct cli c = { 0 };
+	json_t *j;
+
+	serve(&f, status, body);
+	c.socket = f.where;
+	*ret_exit = CLI_OK;
+	j = cli_fetch(&c, "/status", ret_exit);
+	fake_http_stop(&f);
+	return j;
+}
+
+static void hostile(void)
+{
+	static const struct {
+		const char *body, *what;
+	} bad[] = {
+		{ "{\"a\": \"abc\\", "a string that ends in a backslash, at the end of the reply" },
+		{ "{\"a\": \"\\u12", "a \\u escape two digits short, at the end of the reply" },
+		{ "{\"a\": \"\\u12\"}", "a \\u escape two digits short" },
+		{ "{\"a\": [1, 2", "an array cut short" },
+		{ "{\"a\": 1} {\"b\": 2}", "text after the value" },
+		{ "{\"a\": \"\xe9t\xe9\"}", "bytes that are not UTF-8" },
+		{ "", "nothing" },
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *j = fetch("200 OK", bad[i].body, &ret);
+
+		tap_ok(!j && ret == CLI_FAILED, "%s: an error, exit status 1", bad[i].what);
+		json_decref(j);
+	}
+}
+
+static void answers(void)
+{
+	json_t *j = fetch("503 Service Unavailable", "{}", &(int){ 0 });
+	struct cli c = { .socket = "/nonexistent/vxp/control.sock" };
+	int ret = CLI_OK;
+
+	tap_ok(!j, "a 503: no JSON taken from it");
+	json_decref(j);
+	j = cli_fetch(&c, "/status", &ret);
+	tap_ok(!j && ret == CLI_NOT_RUNNING, "no daemon: exit status 3, 'not running' (%d)", ret);
+	j = fetch("200 OK", "{\"health\": {\"ok\": true, \"reason\": \"fine\"}, \"n\": 42}", &ret);
+	tap_ok(j && jpath_bool(j, "health.ok", false) &&
+		       !strcmp(jpath_str(j, "health.reason", "?"), "fine") &&
+		       jpath_num(j, "n", 0) == 42 && jpath_num(j, "health.ok", -1) == -1 &&
+		       !strcmp(jpath_str(j, "health.none", "dflt"), "dflt") &&
+		       jpath_get(j, "") == j && !jpath_get(j, "n.x"),
+	       "values by dotted path; the default for one absent or of another type");
+	json_decref(j);
+}
+
+static json_t *sample(double time, double redirect, double drop, double pass, double nat_hit)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "{\"time\": %.3f, \"ingress_rx_packets\": %.0f, \"counters\": {\"reasons\": {"
+		 "\"forwarded\": {\"result\": \"redirect\", \"packets\": %.0f}, "
+		 "\"no_route\": {\"result\": \"drop\", \"packets\": %.0f}, "
+		 "\"vxlan_filtered\": {\"result\": \"pass\", \"packets\": %.0f}}, "
+		 "\"events\": {\"nat_hit\": %.0f}}}",
+		 time, 2 * (redirect + drop + pass), redirect, drop, pass, nat_hit);
+	return json_loads(text, JSON_DECODE_INT_AS_REAL, NULL);
+}
+
+static void rates(void)
+{
+	/* 2 s apart: 2000 forwarded, 200 dropped, 400 passed, 1100 NAT hits */
+	json_t *a = sample(100, 1000, 100, 50, 900), *b = sample(102, 3000, 300, 450, 2000);
+	struct cli_rates r = cli_rates(a, b);
+
+	tap_ok(fabs(r.forwarded - 1000) < 1e-9 && fabs(r.dropped - 100) < 1e-9 &&
+		       fabs(r.kernel) < 1e-9 && fabs(r.decap - 1100) < 1e-9 &&
+		       fabs(r.vxlan - 1300) < 1e-9 && fabs(r.rx - 2600) < 1e-9 &&
+		       fabs(r.nat_hit_pct - 50) < 1e-9,
+	       "rates between two samples: 1000 forwarded, 100 dropped, 1300 VXLAN, 2600 rx, "
+	       "50%% NAT hits per second");
+	r = cli_rates(b, b);
+	tap_ok(r.rx == -1 && r.forwarded == 0, "no time between them: no rates");
+	json_decref(a);
+	json_decref(b);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		tap_bail("mkdtemp: %s", strerror(errno));
+	if (!freopen("/dev/null", "w", stderr)) /* what the CLI says of each error */
+		tap_bail("/dev/null: %s", strerror(errno));
+	tables();
+	hostile();
+	answers();
+	rates();
+	rmdir(dir);
+	return tap_done();
+}
