@@ -34,7 +34,8 @@ BPF_TESTS = \
 	tests/bpf/test_verifier_log
 SCRIPT_TESTS = \
 	tests/unit/test_systemd_unit.sh \
-	tests/unit/test_trafficgen_pcap.sh
+	tests/unit/test_trafficgen_pcap.sh \
+	tests/unit/test_monitoring.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
 	tests/netns/test_faults.sh \
