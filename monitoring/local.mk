@@ -8,5 +8,7 @@ monitoringdir = $(datadir)/vxlan-pipeline/monitoring
 dist_monitoring_DATA = \
 	monitoring/vxlan-pipeline.rules.yml \
 	monitoring/vxlan-pipeline.rules.test.yml \
-	monitoring/grafana-dashboard.json
+	monitoring/grafana-dashboard.json \
+	monitoring/cloudwatch-agent.json \
+	monitoring/cloudwatch-prometheus.yaml
 EXTRA_DIST += monitoring/metric_names.py
