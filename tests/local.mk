@@ -127,3 +127,4 @@ bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT)
 CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_restore.bpf.o \
 	tests/bench/bench_restore.skel.h
 EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h tests/bench/bench_pipeline.sh
+
