@@ -49,7 +49,8 @@ NETNS_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/svcman
 # the packages, linted, and installed in a booted systemd container: slow
 # (each builds them)
-SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh
+SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh \
+	tests/system/test_upgrade.sh
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS) $(SYSTEM_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 tests_netns_svcman_SOURCES = tests/netns/svcman.c
@@ -81,7 +82,7 @@ CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
 EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh tests/netns/memcheck.supp \
 	tests/lib/tap.sh \
-	$(SYSTEM_TESTS) tests/system/mkroot.sh
+	$(SYSTEM_TESTS) tests/system/mkroot.sh tests/system/lib.sh
 
 # the drop-and-count sink for the netns tests and benchmarks
 check_PROGRAMS += tests/bench/xdpsink

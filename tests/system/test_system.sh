@@ -16,6 +16,8 @@ TG=$BUILD/src/vxlan-trafficgen
 CACHE=${VXP_SYSTEM_CACHE:-/var/cache/vxlan-pipeline-tests}
 
 require_root "the booted-systemd system test"
+# one booted-systemd test at a time (tests/system/lib.sh's sys_lock)
+exec 8>>"${VXP_SYSTEM_LOCK:-/tmp/vxlan-pipeline-system-tests.lock}" && flock 8
 for tool in debootstrap systemd-nspawn dpkg-buildpackage; do
 	command -v $tool >/dev/null ||
 		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
