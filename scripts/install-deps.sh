@@ -34,19 +34,20 @@ esac
 #           booted-systemd system test
 # operators: promtool (Debian's prometheus package; Fedora's
 #           golang-github-prometheus) for the alert rules and dashboard, podman
-#           to build and run the container
+#           (and runc, for hosts whose cgroup layout crun refuses) to build and
+#           run the container
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
 	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
 	shellcheck python3-yaml cloud-init valgrind
 	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container
-	prometheus podman"
+	prometheus podman runc"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
 	groff-base ShellCheck python3-pyyaml cloud-init valgrind compiler-rt
 	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container
-	golang-github-prometheus podman"
+	golang-github-prometheus podman runc"
 
 deb_missing() {
 	for p in $DEB_PKGS; do

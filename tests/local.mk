@@ -35,7 +35,8 @@ BPF_TESTS = \
 SCRIPT_TESTS = \
 	tests/unit/test_systemd_unit.sh \
 	tests/unit/test_trafficgen_pcap.sh \
-	tests/unit/test_monitoring.sh
+	tests/unit/test_monitoring.sh \
+	tests/unit/test_kubernetes.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
 	tests/netns/test_faults.sh \
@@ -50,7 +51,7 @@ check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/sv
 # the packages, linted, and installed in a booted systemd container: slow
 # (each builds them)
 SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh \
-	tests/system/test_upgrade.sh
+	tests/system/test_upgrade.sh tests/system/test_container.sh
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS) $(SYSTEM_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 tests_netns_svcman_SOURCES = tests/netns/svcman.c
