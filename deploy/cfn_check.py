@@ -450,7 +450,52 @@ def contract(t):
         need(v in t.get("Parameters", {}) or v in PSEUDO,
              f"the user data's placeholder ${{{v}}} is a parameter")
     need("AutoScalingGroup" in res, "the resource the user data signals exists")
+    cloudwatch_contract(t, need)
     return p
+
+
+def alarm_metrics(alarm):
+    """(metric name, {dimension: value}) of each metric an alarm reads."""
+    props = alarm.get("Properties", {})
+    if "MetricName" in props:
+        yield props["MetricName"], {d.get("Name"): d.get("Value") for d in props.get("Dimensions", [])}
+    for q in props.get("Metrics", []):
+        m = q.get("MetricStat", {}).get("Metric", {})
+        if m:
+            yield m.get("MetricName"), {d.get("Name"): d.get("Value") for d in m.get("Dimensions", [])}
+
+
+def cloudwatch_contract(t, need):
+    """The agent's log group, the instances' right to write it, the alarms."""
+    params = t.get("Parameters", {})
+    if not need("EnableCloudWatch" in params, "an EnableCloudWatch parameter"):
+        return
+    need("CLOUDWATCH=${EnableCloudWatch}" in (user_data(t) or ""),
+         "the user data passes EnableCloudWatch to the setup (CLOUDWATCH=)")
+    groups = of_type(t, "AWS::Logs::LogGroup")
+    need(any(g.get("Properties", {}).get("LogGroupName") == {"Fn::Sub": "/vxlan-pipeline/${AWS::StackName}"}
+             for g in groups.values()),
+         "a log group /vxlan-pipeline/${AWS::StackName}, where the setup points the agent")
+    stmts = [s.get("Fn::If", [None, s])[1] for role in of_type(t, "AWS::IAM::Role").values()
+             for pol in role.get("Properties", {}).get("Policies", [])
+             for s in pol.get("PolicyDocument", {}).get("Statement", [])]
+    need(any(isinstance(s, dict) and "logs:PutLogEvents" in s.get("Action", [])
+             and s.get("Resource") in [{"Fn::GetAtt": [g, "Arn"]} for g in groups] for s in stmts),
+         "the instances may put log events into that log group, and no other")
+    alarms = of_type(t, "AWS::CloudWatch::Alarm")
+    for name, a in alarms.items():
+        need(a.get("Condition") == "CloudWatchEnabled", f"{name} exists only with EnableCloudWatch")
+    read = {n: list(alarm_metrics(a)) for n, a in alarms.items()}
+    for what, metric, dims in [
+            ("forwarding stopped", "vxlan_pipeline_packets_total", {"result": "redirect"}),
+            ("drops above a ratio", "vxlan_pipeline_packets_total", {"result": "drop"}),
+            ("reload failures", "vxlan_pipeline_reload_failures_total", {})]:
+        need(any(m == metric and all(d.get(k) == v for k, v in dims.items())
+                 and d.get("StackName") == {"Ref": "AWS::StackName"}
+                 for ms in read.values() for m, d in ms),
+             f"an alarm on {what} ({metric} {dims or ''} of this stack)")
+    need(any(m == "UnHealthyHostCount" for ms in read.values() for m, _ in ms),
+         "an alarm on the NLB's unhealthy instances")
 
 # ---- the user data -------------------------------------------------------------
 

@@ -137,6 +137,14 @@ if needs python3-yaml; then
 	mutate "IMDSv1" 's/HttpTokens: required/HttpTokens: optional/' "IMDSv2 is required" contract
 	mutate "VXLAN from everywhere" 's#CidrIp: !Ref MirrorSourceCidr#CidrIp: 0.0.0.0/0#' \
 		"admits nothing from everywhere" contract
+	mutate "a reload alarm on a misspelt metric" \
+		's/MetricName: vxlan_pipeline_reload_failures_total/MetricName: vxlan_pipeline_reload_failure_total/' \
+		"an alarm on reload failures" contract
+	mutate "the agent's log group under another name" \
+		's#LogGroupName: !Sub /vxlan-pipeline/${AWS::StackName}#LogGroupName: !Sub /vxlan/${AWS::StackName}#' \
+		"a log group /vxlan-pipeline/" contract
+	mutate "EnableCloudWatch not passed to the setup" '/^ *CLOUDWATCH=\${EnableCloudWatch}$/d' \
+		"passes EnableCloudWatch" contract
 fi
 
 # ---- the user data and the script in it
@@ -359,12 +367,49 @@ ok $? "v6: the AWS CLI when there is one: source/dest check, the package from S3
 ok $? "v6: a dry run runs nothing"
 check_config v6
 
-# 3. a collector in the egress ENI's own subnet: on link, no router
+# 3. the CloudWatch agent (EnableCloudWatch=true): installed, and given the
+# package's configuration with this stack and instance filled in
+cwa=$TMP/cw/root/opt/aws/amazon-cloudwatch-agent/etc
+setup cw VXP_SHARE="$SRC" -- CLOUDWATCH=true
+ok $? "cw: the dry run succeeds"
+diag "$TMP/cw/err"
+grep -q '^+ curl -fsSL --retry 5 -o .*/amazon-cloudwatch-agent.deb https://amazoncloudwatch-agent-eu-west-1.s3.eu-west-1.amazonaws.com/[a-z]*/[a-z0-9]*/latest/amazon-cloudwatch-agent.deb$' "$TMP/cw/out" &&
+	grep -q '^+ env DEBIAN_FRONTEND=noninteractive apt-get install -y -q .*/amazon-cloudwatch-agent.deb$' "$TMP/cw/out" &&
+	has cw "+ /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:$cwa/vxlan-pipeline.json" out
+ok $? "cw: downloads the agent from the region, installs it, loads the configuration"
+"$PY" - "$cwa" >"$TMP/err" 2>&1 <<'PYEOF'
+import json, re, sys, yaml
+d = sys.argv[1]
+agent = json.load(open(f"{d}/vxlan-pipeline.json"))
+prom = agent["logs"]["metrics_collected"]["prometheus"]
+scrape = yaml.safe_load(open(f"{d}/vxlan-pipeline-prometheus.yaml"))
+labels = scrape["scrape_configs"][0]["static_configs"][0]["labels"]
+assert prom["log_group_name"] == "/vxlan-pipeline/vxp-test", prom["log_group_name"]
+assert prom["prometheus_config_path"] == "/opt/aws/amazon-cloudwatch-agent/etc/vxlan-pipeline-prometheus.yaml"
+assert prom["emf_processor"]["metric_namespace"] == "VxlanPipeline"
+assert labels == {"StackName": "vxp-test", "Ec2InstanceId": "i-0123456789abcdef0"}, labels
+assert scrape["scrape_configs"][0]["static_configs"][0]["targets"] == ["127.0.0.1:9464"]
+for f in ("vxlan-pipeline.json", "vxlan-pipeline-prometheus.yaml"):
+    assert not re.search("@[A-Z_]+@", open(f"{d}/{f}").read()), f"a placeholder left in {f}"
+PYEOF
+ok $? "cw: the agent scrapes 127.0.0.1:9464 into /vxlan-pipeline/vxp-test, labelled with stack and instance"
+diag "$TMP/err"
+if command -v promtool >/dev/null; then
+	promtool check config "$cwa/vxlan-pipeline-prometheus.yaml" >"$TMP/err" 2>&1
+	ok $? "cw: promtool check config accepts the agent's scrape configuration"
+	diag "$TMP/err"
+else
+	ok 1 "cw: promtool is missing: apt-get install prometheus (Fedora: golang-github-prometheus)"
+fi
+! grep -q amazon-cloudwatch "$TMP/v4/out"
+ok $? "v4: without CLOUDWATCH no agent"
+
+# 4. a collector in the egress ENI's own subnet: on link, no router
 setup onlink -- COLLECTOR_ADDRESS=10.0.1.77
 has onlink "+ ip route replace 10.0.1.77/32 dev $if1" out
 ok $? "onlink: a collector in the subnet is reached on link"
 
-# 4. what must fail, and say why
+# 5. what must fail, and say why
 fails() { # fails NAME MESSAGE: the last setup failed, and said so
 	local st=$1
 	shift
@@ -384,6 +429,8 @@ fails $? nomac "no interface in $TMP/sys/class/net has the MAC $mac1 of device-n
 echo "$mac1" >"$TMP/sys/class/net/$if1/address"
 setup noroot VXP_ROOT= --
 fails $? noroot "a dry run writes its files under VXP_ROOT"
+setup cwbad -- CLOUDWATCH=yes
+fails $? cwbad "CLOUDWATCH is 'yes'; expected true or false"
 setup nostack -- CFN_STACK=
 ok $? "nostack: without a stack the setup still succeeds"
 ! grep -q SignalResource "$TMP/nostack/out"

@@ -19,7 +19,8 @@
 # Test knobs (defaults are the real thing): VXP_IMDS metadata URL, VXP_SYSFS
 # sysfs root, VXP_ROOT prefix of every file written, VXP_DRY_RUN=1 prints the
 # commands that change the system instead of running them, VXP_PKG_MANAGER
-# (apt, dnf, yum), VXP_WAIT seconds to wait for an interface.
+# (apt, dnf, yum), VXP_WAIT seconds to wait for an interface, VXP_SHARE the
+# package's data directory (the CloudWatch agent's configuration).
 set -euo pipefail
 
 imds=${VXP_IMDS:-http://169.254.169.254}
@@ -51,8 +52,9 @@ run() {
 # Read, never sourced: they are data.
 env_file=$conf/deploy.env
 keys="PACKAGE_URL COLLECTOR_ADDRESS COLLECTOR_PORT MATCH_PROTOCOL MATCH_ON MATCH_PORTS TARGET_PPS UNMATCHED"
-# optional: the stack and the ASG's logical id, to signal success or failure
-optional="CFN_STACK CFN_RESOURCE"
+# optional: the stack and the ASG's logical id, to signal success or failure;
+# CLOUDWATCH=true installs the CloudWatch agent to scrape /metrics
+optional="CFN_STACK CFN_RESOURCE CLOUDWATCH"
 declare -A cfg
 # shellcheck disable=SC2317 # the EXIT trap calls it
 finish() { # a failed setup tells CloudFormation, which stops a rollout
@@ -88,6 +90,7 @@ port_ok "${cfg[COLLECTOR_PORT]}" || bad COLLECTOR_PORT "a port from 1 to 65535"
 [[ ${cfg[MATCH_ON]} =~ ^(src_port|dst_port)$ ]] || bad MATCH_ON "src_port or dst_port"
 [[ ${cfg[TARGET_PPS]} =~ ^[0-9]{1,9}$ ]] || bad TARGET_PPS "a packet rate"
 [[ ${cfg[UNMATCHED]} =~ ^(forward|drop)$ ]] || bad UNMATCHED "forward or drop"
+[[ ${cfg[CLOUDWATCH]:-false} =~ ^(true|false)$ ]] || bad CLOUDWATCH "true or false"
 [[ ${cfg[PACKAGE_URL]} =~ ^(https?|s3)://[^[:space:]]+\.(deb|rpm)$ ]] ||
 	bad PACKAGE_URL "an https://, http:// or s3:// URL of a .deb or .rpm"
 IFS=, read -ra ranges <<<"${cfg[MATCH_PORTS]}"
@@ -307,6 +310,32 @@ if [ "$pm" = apt ]; then
 		-o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef "$pkg"
 else
 	run "$pm" install -y "$pkg"
+fi
+
+# ---- the CloudWatch agent: scrapes /metrics into the stack's log group in
+# the embedded metric format (the VxlanPipeline namespace the alarms watch);
+# its configuration comes with the package (monitoring/cloudwatch-*)
+if [ "${cfg[CLOUDWATCH]:-false}" = true ]; then
+	share=${VXP_SHARE:-/usr/share/vxlan-pipeline}/monitoring
+	cwa=/opt/aws/amazon-cloudwatch-agent
+	stack=${cfg[CFN_STACK]:-standalone}
+	if [ "$pm" = apt ]; then
+		os=$(sed -n 's/^ID="\{0,1\}\([a-z]*\).*/\1/p' /etc/os-release 2>/dev/null) || true
+		agent=$(mktemp -d -t cwagent.XXXXXX)/amazon-cloudwatch-agent.deb
+		run curl -fsSL --retry 5 -o "$agent" \
+			"https://amazoncloudwatch-agent-$region.s3.$region.$domain/${os:-debian}/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
+		run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$agent"
+	else
+		run "$pm" install -y amazon-cloudwatch-agent
+	fi
+	mkdir -p "${VXP_ROOT:-}$cwa/etc"
+	fill() { sed -e "s|@STACK_NAME@|$stack|g" -e "s|@INSTANCE_ID@|$(md instance-id)|g" \
+		-e "s|@LOG_GROUP@|/vxlan-pipeline/$stack|g" "$1"; }
+	fill "$share/cloudwatch-prometheus.yaml" >"${VXP_ROOT:-}$cwa/etc/vxlan-pipeline-prometheus.yaml"
+	fill "$share/cloudwatch-agent.json" >"${VXP_ROOT:-}$cwa/etc/vxlan-pipeline.json"
+	run "$cwa/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s \
+		-c "file:${VXP_ROOT:-}$cwa/etc/vxlan-pipeline.json"
+	log "CloudWatch agent: /metrics into log group /vxlan-pipeline/$stack, namespace VxlanPipeline"
 fi
 
 # ---- check, start, and wait until healthy

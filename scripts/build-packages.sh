@@ -3,6 +3,9 @@
 # scripts/build-packages.sh [deb|rpm|all] [OUTDIR]: the .deb and .rpm packages,
 # built from `make dist`'s tarball as the distributions build them; they land
 # in OUTDIR (default ./packages). Needs what scripts/install-deps.sh installs.
+# VXP_VERSION=V builds the same tree as version V (configure.ac's AC_INIT, a
+# debian/changelog entry, the spec's Version): an upgrade to test, a local
+# build told apart from a release.
 set -euo pipefail
 what=${1:-all}
 out=$(mkdir -p "${2:-packages}" && cd "${2:-packages}" && pwd)
@@ -22,6 +25,35 @@ mkdir "$work/dist"
 tarball=$(ls "$work"/dist/vxlan-pipeline-*.tar.gz)
 version=$(basename "$tarball" .tar.gz)
 version=${version#vxlan-pipeline-}
+
+# relabel DIR VERSION: the unpacked tarball in DIR becomes that version
+relabel() {
+	local dir=$1 new=$2
+	sed -i "s/^AC_INIT(\[vxlan-pipeline\], \[[^]]*\]/AC_INIT([vxlan-pipeline], [$new]/" "$dir/configure.ac"
+	grep -q "^AC_INIT(\[vxlan-pipeline\], \[$new\]" "$dir/configure.ac" ||
+		{ echo "VXP_VERSION: no AC_INIT to relabel in configure.ac" >&2; return 1; }
+	(cd "$dir" && autoreconf -fi) >"$work/relabel.log" 2>&1 ||
+		{ cat "$work/relabel.log" >&2; return 1; }
+	{
+		printf 'vxlan-pipeline (%s) unstable; urgency=medium\n\n' "$new"
+		printf '  * Built by scripts/build-packages.sh as version %s.\n\n' "$new"
+		printf ' -- vxlan-pipeline developers <team@vxlan-pipeline.example.org>  %s\n\n' "$(date -R)"
+		cat "$dir/debian/changelog"
+	} >"$work/changelog" && mv "$work/changelog" "$dir/debian/changelog"
+	sed -i "s/^Version:\( *\).*/Version:\1$new/" "$dir/rpm/vxlan-pipeline.spec"
+	mv "$dir" "$(dirname "$dir")/vxlan-pipeline-$new"
+}
+spec=$src/rpm/vxlan-pipeline.spec
+if [ -n "${VXP_VERSION:-}" ] && [ "$VXP_VERSION" != "$version" ]; then
+	tar -C "$work" -xzf "$tarball"
+	relabel "$work/vxlan-pipeline-$version" "$VXP_VERSION"
+	version=$VXP_VERSION
+	tarball=$work/vxlan-pipeline-$version.tar.gz
+	tar -C "$work" -czf "$tarball" "vxlan-pipeline-$version"
+	cp "$work/vxlan-pipeline-$version/rpm/vxlan-pipeline.spec" "$work/vxlan-pipeline.spec"
+	spec=$work/vxlan-pipeline.spec
+	rm -rf "$work/vxlan-pipeline-$version"
+fi
 echo "tarball: $(basename "$tarball")"
 
 if [ "$what" != rpm ]; then
@@ -42,7 +74,7 @@ if [ "$what" != deb ]; then
 		args+=(--load "$src/rpm/macros.debian" --nodeps --define "debug_package %{nil}"
 			--define "__os_install_post bash /usr/lib/rpm/brp-compress %{_prefix}; /usr/lib/rpm/brp-strip %{__strip}")
 	fi
-	rpmbuild -bb "${args[@]}" "$src/rpm/vxlan-pipeline.spec" >"$work/rpm.log" 2>&1 ||
+	rpmbuild -bb "${args[@]}" "$spec" >"$work/rpm.log" 2>&1 ||
 		{ tail -n 30 "$work/rpm.log" >&2; echo "rpmbuild failed" >&2; exit 1; }
 	find "$work/rpm/RPMS" -name '*.rpm' -exec cp {} "$out/" \; -printf '%f\n'
 fi

@@ -32,18 +32,24 @@ esac
 # packages: debhelper, lintian, devscripts (hardening-check), rpm and rpmlint
 #           to build and check them; debootstrap and systemd-container for the
 #           booted-systemd system test
+# operators: promtool (Debian's prometheus package; Fedora's
+#           golang-github-prometheus) for the alert rules and dashboard, podman
+#           (and runc, for hosts whose cgroup layout crun refuses) to build and
+#           run the container
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
 	libcurl4-openssl-dev libjansson-dev
 	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
 	shellcheck python3-yaml cloud-init valgrind
-	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container"
+	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container
+	prometheus podman runc"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
 	libcurl-devel jansson-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
 	groff-base ShellCheck python3-pyyaml cloud-init valgrind compiler-rt
-	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container"
+	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container
+	golang-github-prometheus podman runc"
 
 deb_missing() {
 	for p in $DEB_PKGS; do
@@ -89,6 +95,14 @@ install_deb() {
 	missing=$(deb_fuzzer_pkg)
 	[ -z "$missing" ] || apt-get install -y -q --no-install-recommends "$missing"
 	never_boot_cloud_init
+	never_run_prometheus
+}
+
+# prometheus is here for promtool only: its server must not run here.
+never_run_prometheus() {
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+	fi
 }
 
 # cloud-init is here for its schema check only: it must never configure this
@@ -115,6 +129,7 @@ install_rpm() {
 	dnf install -y $missing ||
 		dnf install -y --enablerepo='*crb*' --enablerepo='*powertools*' $missing
 	never_boot_cloud_init
+	never_run_prometheus
 }
 
 if [ "$(id -u)" != 0 ] && [ "$check_only" = 0 ]; then

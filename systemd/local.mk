@@ -10,7 +10,8 @@ CLEANFILES += $(systemdsystemunit_DATA) $(sysusers_DATA) $(sysctl_DATA)
 
 systemd/vxlan-pipeline.service: systemd/vxlan-pipeline.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \
-	sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/systemd/vxlan-pipeline.service.in >$@.tmp && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@vxpconfdir[@]|$(sysconfdir)/vxlan-pipeline|g' \
+		$(srcdir)/systemd/vxlan-pipeline.service.in >$@.tmp && \
 	mv $@.tmp $@
 systemd/vxlan-pipeline.conf: systemd/vxlan-pipeline.sysusers
 	$(AM_V_GEN)$(MKDIR_P) systemd && cp $(srcdir)/systemd/vxlan-pipeline.sysusers $@

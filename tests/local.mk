@@ -53,12 +53,15 @@ BPF_TESTS = \
 SCRIPT_TESTS = \
 	tests/unit/test_layout.sh \
 	tests/unit/test_systemd_unit.sh \
-	tests/unit/test_trafficgen_pcap.sh
+	tests/unit/test_trafficgen_pcap.sh \
+	tests/unit/test_monitoring.sh \
+	tests/unit/test_kubernetes.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
 	tests/netns/test_faults.sh \
 	tests/netns/test_features.sh \
 	tests/netns/test_memcheck.sh \
+	tests/netns/test_metric_names.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_restart.sh \
 	tests/netns/test_trafficgen.sh
@@ -66,7 +69,8 @@ NETNS_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/svcman
 # the packages, linted, and installed in a booted systemd container: slow
 # (each builds them)
-SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh
+SYSTEM_TESTS = tests/system/test_packages.sh tests/system/test_system.sh \
+	tests/system/test_upgrade.sh tests/system/test_container.sh
 TESTS += $(UNIT_TESTS) $(SCRIPT_TESTS) $(BPF_TESTS) $(NETNS_TESTS) $(SYSTEM_TESTS)
 tests_netns_flowtool_SOURCES = tests/netns/flowtool.c
 tests_netns_svcman_SOURCES = tests/netns/svcman.c
@@ -105,7 +109,7 @@ CLEANFILES += tests/bpf/rejected.bpf.o
 EXTRA_DIST += tests/bpf/rejected.bpf.c
 EXTRA_DIST += tests/data $(SCRIPT_TESTS) $(NETNS_TESTS) tests/netns/lib.sh tests/netns/memcheck.supp \
 	tests/lib/tap.sh \
-	$(SYSTEM_TESTS) tests/system/mkroot.sh
+	$(SYSTEM_TESTS) tests/system/mkroot.sh tests/system/lib.sh
 
 # the drop-and-count sink for the netns tests and benchmarks
 check_PROGRAMS += tests/bench/xdpsink

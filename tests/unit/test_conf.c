@@ -152,10 +152,11 @@ static void check_shipped(void)
 	conf_init(&cfg);
 	tap_ok(!conf_load_dir(&cfg, dir, true, &errs), "shipped conf/*.conf parse (%s)",
 	       errs.n ? errs.msg[0] : "no error");
+	tap_ok(cfg.n_rules == 0 && cfg.drop_unmatched && !cfg.ingress[0] && !cfg.egress[0],
+	       "shipped files are safe unconfigured: no rule, no interface, unmatched dropped");
 	tap_ok(!conf_apply_overrides(&cfg, &lo, &errs) && !conf_check(&cfg, &errs),
 	       "shipped files check, with interfaces that exist here (%s)",
 	       errs.n ? errs.msg[0] : "no error");
-	tap_ok(cfg.n_rules == 1 && cfg.rules[0].port_first == 42844, "shipped NAT rule is read");
 	conf_free(&cfg);
 }
 

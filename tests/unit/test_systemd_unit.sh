@@ -3,7 +3,8 @@
 # The unit as make builds it: systemd-analyze verify is clean, its exposure
 # score is 2.5 or lower, and the settings the daemon depends on are there
 # (notify, the configuration checked before start and reload, the watchdog,
-# the fd store, only CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON).
+# the fd store, only CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON), and its
+# ExecCondition tells a configured host from a fresh install.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 UNIT=$BUILD/systemd/vxlan-pipeline.service
@@ -45,6 +46,28 @@ has "CapabilityBoundingSet=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" &&
 	has "AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" &&
 	has "NoNewPrivileges=yes" && has "User=vxlan-pipeline"
 ok $? "the vxlan-pipeline user with CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON only, no new privileges"
+# ExecCondition: the shipped files (no ingress set) skip the start with a
+# message; an ingress set in any *.conf lets it go on. The command as the
+# unit has it, pointed at copies of conf/.
+top=${VXP_TOP_SRCDIR:-$BUILD/..}
+confdir=$(sed -n 's|^ExecCondition=.* \([^ ]*\)/\*\.conf .*|\1|p' "$UNIT")
+cond=$(sed -n 's/^ExecCondition=//p' "$UNIT")
+mkdir "$TMP/shipped" "$TMP/configured"
+cp "$top/conf/pipeline.conf" "$top/conf/nat.conf" "$TMP/shipped/"
+cp "$top/conf/pipeline.conf" "$top/conf/nat.conf" "$TMP/configured/"
+printf '  ingress = "ens5";\negress = "ens6";\n' >"$TMP/configured/50-site.conf"
+exec_condition() { # exec_condition DIR: the unit's ExecCondition on DIR
+	eval "${cond//$confdir/$1}"
+}
+[ -n "$confdir" ] && ! exec_condition "$TMP/shipped" 2>"$TMP/cond.txt" &&
+	grep -q "vxlan-pipeline is not configured: no ingress in $TMP/shipped/\*.conf" "$TMP/cond.txt"
+ok $? "ExecCondition: the shipped configuration is 'not configured', the start skipped"
+diag "$(cat "$TMP/cond.txt")"
+exec_condition "$TMP/configured" 2>"$TMP/cond.txt" && [ ! -s "$TMP/cond.txt" ]
+ok $? "ExecCondition: an ingress set in another *.conf lets the start go on"
+sed -i 's/^#ingress = /ingress = /' "$TMP/shipped/pipeline.conf"
+exec_condition "$TMP/shipped"
+ok $? "ExecCondition: so does the shipped line, uncommented"
 has "RuntimeDirectory=vxlan-pipeline" &&
 	grep -q 'control_socket = "/run/vxlan-pipeline/control.sock"' "${VXP_TOP_SRCDIR:-$BUILD/..}/conf/pipeline.conf"
 ok $? "the runtime directory is where the shipped configuration puts the control socket"
