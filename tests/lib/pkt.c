@@ -160,59 +160,127 @@ static size_t ipv4_build(const struct pkt_ip *ip, const uint8_t *data, size_t le
 	return hl + len;
 }
 
-static size_t ipv6_build(const struct pkt_ip *ip, const uint8_t *data, size_t len, uint8_t *out)
+/* Starts the header of type at p: the previous header's next header field
+ * (*nextp) names it, and its own becomes the one to fill next. */
+static void chain_link(uint8_t **nextp, uint8_t type, uint8_t *p)
 {
-	bool frag = ip->frag_len > 0;
-	uint8_t after_rt = frag ? IPPROTO_FRAGMENT : ip->proto;
-	uint8_t after_hbh = ip->home ? IPPROTO_ROUTING : after_rt;
-	size_t ext = (ip->hbh ? 8 : 0) + (ip->home ? 24 : 0) + (frag ? 8 : 0);
-	uint8_t *p = out + 40;
+	**nextp = type;
+	*nextp = p;
+}
 
-	memset(out, 0, 40 + ext);
+/* One extension header (type other than the fragment header); its length. */
+static size_t ext_build(uint8_t type, uint8_t **nextp, uint8_t *p)
+{
+	size_t len = type == IPPROTO_AH ? 24 : 8;
+
+	memset(p, 0, len);
+	chain_link(nextp, type, p);
+	switch (type) {
+	case IPPROTO_AH: /* length in 4-byte units, minus 2 (RFC 4302) */
+		p[1] = (uint8_t)(len / 4 - 2);
+		put32(p + 4, 0x1000); /* SPI */
+		put32(p + 8, 1);      /* sequence number */
+		memset(p + 12, 0xa5, len - 12);
+		break;
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_DSTOPTS:
+		p[2] = 1; /* PadN */
+		p[3] = 4;
+		break;
+	case IPPROTO_ROUTING:
+		p[2] = 4; /* segment routing header, no segment left */
+		break;
+	default: /* RFC 6564's uniform format: length 0 is 8 bytes */
+		break;
+	}
+	return len;
+}
+
+/* A type 2 routing header (RFC 6275) to home, one segment left. */
+static size_t home_build(const char *home, uint8_t **nextp, uint8_t *p)
+{
+	memset(p, 0, 24);
+	chain_link(nextp, IPPROTO_ROUTING, p);
+	p[1] = 2; /* (2 + 1) * 8 bytes */
+	p[2] = 2;
+	p[3] = 1;
+	addr_parse(6, home, p + 8);
+	return 24;
+}
+
+static size_t frag_hdr_build(const struct pkt_ip *ip, uint8_t **nextp, uint8_t *p)
+{
+	memset(p, 0, 8);
+	chain_link(nextp, IPPROTO_FRAGMENT, p);
+	put16(p + 2, (uint16_t)((ip->frag_off / 8) << 3 | (ip->mf ? 1 : 0)));
+	put32(p + 4, ip->frag_id6);
+	return 8;
+}
+
+/* The L4 datagram behind the fixed header, extension headers and, in a
+ * fragment, its fragment header; what follows that header is the fragmented
+ * datagram (RFC 8200 4.5), of which a fragment carries one slice. */
+static size_t ipv6_build(const struct pkt_ip *ip, const uint8_t *dgram, size_t dlen, uint8_t *out)
+{
+	static uint8_t rest[PKT_MAX];
+	bool frag = ip->frag_len > 0, after = false;
+	uint8_t *nextp = out + 6, *p = out + 40, *q = rest;
+	size_t rlen;
+	int i;
+
+	memset(out, 0, 40);
 	out[0] = (uint8_t)((ip->version ? ip->version : 6) << 4 | ip->tos >> 4);
 	out[1] = (uint8_t)(ip->tos << 4);
-	put16(out + 4, (uint16_t)(ext + len + ip->len_delta));
-	out[6] = ip->hbh ? IPPROTO_HOPOPTS : after_hbh;
 	out[7] = ip->ttl ? ip->ttl : 64;
 	addr_parse(6, ip->src, out + 8);
 	addr_parse(6, ip->dst, out + 24);
-	if (ip->hbh) {
-		p[0] = after_hbh;
-		p[2] = 1; /* PadN */
-		p[3] = 4;
-		p += 8;
+	if (ip->hbh)
+		p += ext_build(IPPROTO_HOPOPTS, &nextp, p);
+	if (ip->home)
+		p += home_build(ip->home, &nextp, p);
+	for (i = 0; i < ip->n_ext && i < (int)sizeof(ip->ext); i++) {
+		if (ip->ext[i] == IPPROTO_FRAGMENT && !after) {
+			p += frag_hdr_build(ip, &nextp, p);
+			after = true;
+		} else if (after) {
+			q += ext_build(ip->ext[i], &nextp, q);
+		} else {
+			p += ext_build(ip->ext[i], &nextp, p);
+		}
 	}
-	if (ip->home) {
-		p[0] = after_rt;
-		p[1] = 2; /* (2 + 1) * 8 bytes */
-		p[2] = 2; /* type 2, RFC 6275 */
-		p[3] = 1; /* segments left */
-		addr_parse(6, ip->home, p + 8);
-		p += 24;
-	}
+	if (frag && !after)
+		p += frag_hdr_build(ip, &nextp, p);
+	*nextp = ip->proto;
+	if ((size_t)(q - rest) + dlen > sizeof(rest) - 256)
+		tap_bail("test spec payload too large");
+	memcpy(q, dgram, dlen);
+	rlen = (size_t)(q - rest) + dlen;
 	if (frag) {
-		p[0] = ip->proto;
-		put16(p + 2, (uint16_t)((ip->frag_off / 8) << 3 | (ip->mf ? 1 : 0)));
-		put32(p + 4, ip->frag_id6);
-		p += 8;
+		if (ip->frag_off % 8 || ip->frag_off + ip->frag_len > rlen)
+			tap_bail("test spec has a fragment outside its datagram");
+		memcpy(p, rest + ip->frag_off, ip->frag_len);
+		p += ip->frag_len;
+	} else {
+		memcpy(p, rest, rlen);
+		p += rlen;
 	}
-	memcpy(p, data, len);
-	return 40 + ext + len;
+	put16(out + 4, (uint16_t)((size_t)(p - out) - 40 + ip->len_delta));
+	return (size_t)(p - out);
 }
 
 static size_t ip_build(const struct pkt_ip *ip, const uint8_t *dgram, size_t dlen, uint8_t *out)
 {
+	if (ip->family == 6)
+		return ipv6_build(ip, dgram, dlen, out);
+	if (ip->family != 4)
+		tap_bail("test spec has IP family %d", ip->family);
 	if (ip->frag_len) {
 		if (ip->frag_off % 8 || ip->frag_off + ip->frag_len > dlen)
 			tap_bail("test spec has a fragment outside its datagram");
 		dgram += ip->frag_off;
 		dlen = ip->frag_len;
 	}
-	if (ip->family == 4)
-		return ipv4_build(ip, dgram, dlen, out);
-	if (ip->family == 6)
-		return ipv6_build(ip, dgram, dlen, out);
-	tap_bail("test spec has IP family %d", ip->family);
+	return ipv4_build(ip, dgram, dlen, out);
 }
 
 static size_t l2_build(const struct pkt_l2 *l2, uint16_t ethertype, uint8_t *out)
@@ -309,6 +377,7 @@ static int l4_locate(const uint8_t *f, size_t len, int *ret_family, uint8_t *ret
 {
 	const uint8_t *l3 = f + 14;
 	size_t ihl, off;
+	int n;
 
 	*ret_dst6 = l3 + 24;
 	if (len < 14 + 20)
@@ -326,16 +395,20 @@ static int l4_locate(const uint8_t *f, size_t len, int *ret_family, uint8_t *ret
 	*ret_family = 6;
 	*ret_proto = l3[6];
 	off = 40;
-	if (*ret_proto == IPPROTO_HOPOPTS) {
-		*ret_proto = l3[off];
-		off += (l3[off + 1] + 1) * 8;
-	}
-	if (*ret_proto == IPPROTO_ROUTING) {
+	for (n = 0; n < 16 && *ret_proto != IPPROTO_FRAGMENT; n++) {
+		const uint8_t *h = l3 + off;
+		uint8_t type = *ret_proto;
+
+		if (type != IPPROTO_HOPOPTS && type != IPPROTO_DSTOPTS && type != IPPROTO_ROUTING &&
+		    type != IPPROTO_AH)
+			break;
+		if (14 + off + 8 > len)
+			return -1;
 		/* types 2 and 4 hold the final destination first */
-		if (l3[off + 3] && 14 + off + 24 <= len)
-			*ret_dst6 = l3 + off + 8;
-		*ret_proto = l3[off];
-		off += (l3[off + 1] + 1) * 8;
+		if (type == IPPROTO_ROUTING && h[3] && 14 + off + 24 <= len)
+			*ret_dst6 = h + 8;
+		*ret_proto = h[0];
+		off += type == IPPROTO_AH ? ((size_t)h[1] + 2) * 4 : ((size_t)h[1] + 1) * 8;
 	}
 	if (*ret_proto == IPPROTO_FRAGMENT)
 		return 1;

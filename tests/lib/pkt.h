@@ -39,6 +39,13 @@ struct pkt_ip {
 	/* IPv6: a type 2 routing header, one segment left, to this final
 	 * destination (the address the L4 pseudo header holds) */
 	const char *home;
+	/* IPv6: more extension headers, in order, after those above: hop-by-hop
+	 * and destination options, routing (no segments left), AH (RFC 4302,
+	 * 24 bytes), or any other number (8 bytes, RFC 6564's format). Where
+	 * IPPROTO_FRAGMENT stands, a fragment's header goes (else last); the
+	 * headers after it are part of the fragmented datagram. */
+	uint8_t ext[12];
+	int n_ext;
 	int len_delta;	 /* added to the length field: a lie about the size */
 	uint8_t version; /* 0: from family */
 };

@@ -93,10 +93,50 @@ static void check_built(void)
 	}
 }
 
+/* An extension header chain, laid out by hand: each header names the next,
+ * AH counts its length in 4-byte units less two, and the headers after the
+ * fragment header travel inside the fragments. */
+static void check_ext_chain(void)
+{
+	struct pkt_spec s = {
+		.ip = { .family = 6,
+			.src = "fd00::1",
+			.dst = "fd00::2",
+			.proto = IPPROTO_UDP,
+			.hbh = true,
+			.ext = { IPPROTO_AH, IPPROTO_FRAGMENT, IPPROTO_DSTOPTS },
+			.n_ext = 3 },
+		.l4 = { .sport = 1234, .dport = 80, .payload = 24 },
+	};
+	uint8_t f[PKT_MAX], *ip = f + 14;
+	size_t len;
+
+	len = pkt_build(&s, f);
+	/* 40 + hop-by-hop 8 + AH 24 + fragment 8 + options 8 + UDP 8 + 24 */
+	tap_ok(len == 14 + 120, "the chain's frame is %zu bytes, want 134", len);
+	tap_ok(ip[6] == IPPROTO_HOPOPTS && ip[40] == IPPROTO_AH && ip[41] == 0 &&
+		       ip[48] == IPPROTO_FRAGMENT && ip[49] == 4 && ip[72] == IPPROTO_DSTOPTS &&
+		       ip[80] == IPPROTO_UDP && ip[81] == 0,
+	       "each header names the next; AH's length field is 4");
+	tap_ok(ip[4] == 0 && ip[5] == 80, "the payload length counts every header");
+	tap_ok(ip[74] == 0 && ip[75] == 0, "not a fragment: an atomic fragment header, offset 0");
+	s.ip.frag_id6 = 7;
+	s.ip.frag_off = 8;
+	s.ip.frag_len = 16;
+	len = pkt_build(&s, f);
+	/* the slice from byte 8 of (options, UDP, payload): the UDP header */
+	tap_ok(len == 14 + 40 + 8 + 24 + 8 + 16 && ip[80] == 0x04 && ip[81] == 0xd2 &&
+		       ip[82] == 0 && ip[83] == 80,
+	       "a later fragment carries its slice of options, UDP and payload");
+	tap_ok(ip[74] == 0 && ip[75] == 8 && ip[72] == IPPROTO_DSTOPTS && ip[79] == 7,
+	       "its fragment header says offset 8 and id 7, and names the options");
+}
+
 int main(void)
 {
 	check_known_header();
 	check_capture();
 	check_built();
+	check_ext_chain();
 	return tap_done();
 }
