@@ -5,6 +5,7 @@
 #ifndef VXP_NAT_H
 #define VXP_NAT_H
 
+#include <stdbool.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include "csum.h"
@@ -156,7 +157,10 @@ static __always_inline void frag_key(struct vxp_frag_key *key, const struct vxp_
 {
 	__builtin_memset(key, 0, sizeof(*key));
 	key->family = pkt_family(p);
-	key->proto = p->l4_proto;
+	/* see struct vxp_frag_key: a later IPv6 fragment's next header need
+	 * not be the protocol its first fragment reveals */
+	if (key->family == VXP_AF_INET)
+		key->proto = p->l4_proto;
 	key->id = p->frag_id;
 	key->saddr = *saddr;
 	key->daddr = *daddr;
@@ -169,8 +173,31 @@ static __always_inline int nat_unmatched(void)
 							     : VXP_CONTINUE;
 }
 
-/* A later fragment has no ports: it gets what its first fragment got, and is
- * dropped when that first fragment never came through here. */
+static __always_inline bool has_ports(__u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP;
+}
+
+/* Whether a datagram whose fragment says proto may carry ports: TCP, UDP, or
+ * (IPv6) headers that may stand before them. */
+static __always_inline bool frag_may_have_ports(const struct vxp_pkt *p)
+{
+	switch (p->l4_proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		return true;
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_DSTOPTS:
+		return p->l3_proto == bpf_htons(ETH_P_IPV6);
+	default:
+		return false;
+	}
+}
+
+/* A later fragment has no ports: it gets what its first fragment got, found
+ * before any look at its protocol. Without a first fragment, a datagram that
+ * may carry ports is dropped: NAT could not have known where it goes. */
 static __always_inline int nat_frag_later(struct xdp_md *ctx, struct vxp_pkt *p,
 					  const struct vxp_frag_key *key)
 {
@@ -178,22 +205,39 @@ static __always_inline int nat_frag_later(struct xdp_md *ctx, struct vxp_pkt *p,
 
 	fv = bpf_map_lookup_elem(&vxp_frag, key);
 	if (!fv)
-		return VXP_REASON_FRAG_ORPHAN;
+		return frag_may_have_ports(p) ? VXP_REASON_FRAG_ORPHAN : nat_unmatched();
 	copy = *fv; /* the LRU may reuse the element under us */
-	if (!copy.nat)
-		return nat_unmatched();
-	return nat_apply(ctx, p, &copy.addr, 0);
+	if (copy.action == VXP_FRAG_NAT)
+		return nat_apply(ctx, p, &copy.addr, 0);
+	if (copy.action == VXP_FRAG_DROP)
+		return copy.reason;
+	return nat_unmatched();
+}
+
+/* Every first fragment's decision is kept, whatever its protocol: a later
+ * IPv6 fragment cannot tell. A failed update is counted, since the rest of
+ * the datagram then ends as orphans. */
+static __always_inline void frag_remember(struct vxp_pkt *p, const struct vxp_frag_key *key,
+					  const struct vxp_nat_value *v)
+{
+	struct vxp_frag_value fval = {};
+
+	if (v) {
+		fval.action = VXP_FRAG_NAT;
+		fval.addr = v->addr;
+	}
+	if (bpf_map_update_elem(&vxp_frag, key, &fval, BPF_ANY))
+		p->events |= 1U << VXP_EVENT_FRAG_MAP_FAILED;
 }
 
 /* Step 4. */
 static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	union vxp_addr saddr = {}, daddr = {};
-	struct vxp_frag_value fval = {};
-	struct vxp_nat_value *v;
+	struct vxp_nat_value *v = NULL;
 	struct vxp_frag_key fkey;
 
-	if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
+	if (p->frag == VXP_FRAG_NONE && !has_ports(p->l4_proto))
 		return nat_unmatched();
 	if (inner_addrs(ctx, p, &saddr, &daddr))
 		return VXP_REASON_INTERNAL;
@@ -201,13 +245,10 @@ static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 		frag_key(&fkey, p, &saddr, &daddr);
 	if (p->frag == VXP_FRAG_LATER)
 		return nat_frag_later(ctx, p, &fkey);
-	v = nat_lookup(p, &daddr);
-	if (p->frag == VXP_FRAG_FIRST) {
-		fval.nat = v != NULL;
-		if (v)
-			fval.addr = v->addr;
-		bpf_map_update_elem(&vxp_frag, &fkey, &fval, BPF_ANY);
-	}
+	if (has_ports(p->l4_proto))
+		v = nat_lookup(p, &daddr);
+	if (p->frag == VXP_FRAG_FIRST)
+		frag_remember(p, &fkey, v);
 	if (!v)
 		return nat_unmatched();
 	return nat_apply(ctx, p, &v->addr, v->port);

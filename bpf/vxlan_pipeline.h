@@ -10,7 +10,7 @@
 /* The maps' layout: bump it with any change to a map's key, value or meaning,
  * so that a restarted daemon never reuses a map from systemd's fd store that
  * it would misread (src/daemon/datapath.c). */
-#define VXP_ABI_VERSION		 1
+#define VXP_ABI_VERSION		 2
 #define VXP_DF_THRESHOLD_DEFAULT 1400
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
 #define VXP_DF_THRESHOLD_OFF 65535
@@ -93,13 +93,14 @@ static inline enum vxp_outcome vxp_reason_outcome(int reason)
 }
 
 /* Things that happen to a packet on its way, besides its one reason. */
-#define VXP_EVENTS(X)                   \
-	X(NAT_HIT, "nat_hit")           \
-	X(DF_CLEARED, "df_cleared")     \
-	X(FRAG_FIRST, "fragment_first") \
-	X(FRAG_LATER, "fragment_later") \
-	X(SAMPLED, "sampled")           \
-	X(SAMPLE_LOST, "sample_lost") /* the feature ring was full */
+#define VXP_EVENTS(X)                                                            \
+	X(NAT_HIT, "nat_hit")                                                    \
+	X(DF_CLEARED, "df_cleared")                                              \
+	X(FRAG_FIRST, "fragment_first")                                          \
+	X(FRAG_LATER, "fragment_later")                                          \
+	X(SAMPLED, "sampled")                                                    \
+	X(SAMPLE_LOST, "sample_lost")		 /* the feature ring was full */ \
+	X(FRAG_MAP_FAILED, "fragment_map_error") /* a first fragment's decision not kept */
 
 enum vxp_event {
 #define VXP_EVENT_ENUM(name, label) VXP_EVENT_##name,
@@ -192,18 +193,30 @@ struct vxp_feature {
 	__u8 pad[7];
 };
 
-/* The first fragment's NAT decision, for the fragments that follow it. */
+/* The first fragment's decision, for the fragments that follow it, keyed by
+ * the datagram's identity: (source, destination, identification) for IPv6 as
+ * RFC 8200 4.5 defines it, where every fragment's header may name another
+ * next header than the protocol the first one reveals; IPv4 adds the protocol
+ * (RFC 791), which every fragment carries alike. */
 struct vxp_frag_key {
 	__u8 family;
-	__u8 proto;
+	__u8 proto; /* IPv4 protocol; 0 for IPv6 */
 	__u16 pad;
 	__u32 id; /* IPv4 identification or IPv6 fragment identification */
 	union vxp_addr saddr;
 	union vxp_addr daddr; /* as the fragments carry it: before NAT */
 };
 
+enum vxp_frag_action {
+	VXP_FRAG_KEEP, /* no rule: as unmatched packets go */
+	VXP_FRAG_NAT,  /* rewrite the destination to addr */
+	VXP_FRAG_DROP, /* dropped for reason, and so is the rest */
+};
+
 struct vxp_frag_value {
-	__u32 nat; /* 1: rewrite daddr to addr; 0: leave the datagram alone */
+	__u8 action; /* enum vxp_frag_action */
+	__u8 reason; /* VXP_FRAG_DROP: the first fragment's reason */
+	__u16 pad;
 	union vxp_addr addr;
 };
 

@@ -17,7 +17,7 @@
 struct frag_slot {
 	bool used;
 	int family;
-	uint8_t nh;
+	uint8_t proto; /* IPv4 only: an IPv6 datagram is (src, dst, id) */
 	uint32_t id;
 	uint8_t saddr[16], daddr[16];
 	struct model_nat nat;
@@ -48,9 +48,9 @@ static struct frag_slot *frag_find(const struct model_frame *m)
 	for (i = 0; i < FRAG_SLOTS; i++) {
 		struct frag_slot *s = &frags[i];
 
-		if (s->used && s->family == m->family && s->nh == m->frag_nh &&
-		    s->id == m->frag_id && !memcmp(s->saddr, m->saddr, alen) &&
-		    !memcmp(s->daddr, m->daddr, alen))
+		if (s->used && s->family == m->family &&
+		    (m->family == 6 || s->proto == m->frag_nh) && s->id == m->frag_id &&
+		    !memcmp(s->saddr, m->saddr, alen) && !memcmp(s->daddr, m->daddr, alen))
 			return s;
 	}
 	return NULL;
@@ -68,7 +68,7 @@ static void frag_remember(const struct model_frame *m)
 		s = &frags[0];
 	s->used = true;
 	s->family = m->family;
-	s->nh = m->frag_nh;
+	s->proto = m->frag_nh;
 	s->id = m->frag_id;
 	memcpy(s->saddr, m->saddr, 16);
 	memcpy(s->daddr, m->daddr, 16);
@@ -338,20 +338,24 @@ static bool is_tcp_udp(uint8_t proto)
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP;
 }
 
+/* Whether a datagram whose fragments name nh may carry ports: TCP, UDP, or
+ * in IPv6 an extension header that may stand before them. */
+static bool may_have_ports(const struct model_frame *m)
+{
+	return is_tcp_udp(m->frag_nh) || (m->family == 6 && ext_is_options(m->frag_nh));
+}
+
 /* A later fragment carries no ports: it gets its first fragment's decision,
- * found by what every fragment of the datagram carries alike (addresses, ID,
- * and the protocol field of the IPv4 or the IPv6 fragment header). */
+ * found by the datagram's identity (DESIGN.md step 4: IPv4 source,
+ * destination, ID and protocol; IPv6 source, destination and ID, RFC 8200),
+ * whatever its own header says comes next. Without a first fragment, a
+ * datagram that may carry ports is an orphan. */
 static int step4_later(const struct model_settings *set, struct model_frame *m)
 {
 	const struct frag_slot *s = frag_find(m);
 
-	if (!s) {
-		if (is_tcp_udp(m->frag_nh))
-			return VXP_REASON_FRAG_ORPHAN;
-		if (ext_is_options(m->frag_nh))
-			m->unsure = "a later IPv6 fragment of an unknown datagram";
-		return unmatched(set);
-	}
+	if (!s)
+		return may_have_ports(m) ? VXP_REASON_FRAG_ORPHAN : unmatched(set);
 	if (!s->nat.hit)
 		return unmatched(set);
 	m->nat = s->nat;
@@ -361,16 +365,16 @@ static int step4_later(const struct model_settings *set, struct model_frame *m)
 	return MODEL_CONTINUE;
 }
 
-/* Step 4. */
+/* Step 4. A first fragment's decision is kept whatever its protocol: a
+ * later IPv6 fragment cannot tell what its datagram carries. */
 static int step4(const struct model_settings *set, struct model_frame *m)
 {
-	int r;
+	int r = -1;
 
 	if (m->frag == MODEL_FRAG_LATER)
 		return step4_later(set, m);
-	if (!is_tcp_udp(m->proto))
-		return unmatched(set);
-	r = model_nat_lookup(set, m->family, m->proto, m->sport, m->dport, m->daddr);
+	if (is_tcp_udp(m->proto))
+		r = model_nat_lookup(set, m->family, m->proto, m->sport, m->dport, m->daddr);
 	m->nat.rule = r;
 	if (r >= 0) {
 		m->nat.hit = true;

@@ -163,6 +163,18 @@ static const struct dp_case cases[] = {
 		.frag_off = off,     \
 		.frag_len = len,     \
 		.mf = more }
+/* The same with destination options after the fragment header. */
+#define FRAG6X(id_, off, len, more)                           \
+	.ip = { .family = 6,                                  \
+		.src = "fd00:5::1",                           \
+		.dst = "fd02::99:7",                          \
+		.proto = UDP,                                 \
+		.frag_id6 = id_,                              \
+		.frag_off = off,                              \
+		.frag_len = len,                              \
+		.mf = more,                                   \
+		.ext = { IPPROTO_FRAGMENT, IPPROTO_DSTOPTS }, \
+		.n_ext = 2 }
 #define DGRAM(dp) .l4 = { .sport = 1, .dport = dp, .payload = 136 }
 
 /* In order, as they arrive: every fragment gets its first fragment's decision. */
@@ -196,6 +208,55 @@ static const struct dp_case fragments[] = {
 	{ "IPv6 later fragment without its first",
 	  .in = { VX6, FRAG6(78, 48, 48, true), DGRAM(7000) }, .reason = VXP_REASON_FRAG_ORPHAN,
 	  .events = EV(FRAG_LATER) },
+	/* RFC 8200 4.5: the fragment header's next header is the first header
+	 * of the fragmented part, here destination options, in every fragment;
+	 * the datagram is (source, destination, identification) */
+	{ "IPv6 first fragment, options after its fragment header, rule hit",
+	  .in = { VX6, FRAG6X(79, 0, 56, true), DGRAM(7000) }, .reason = FWD,
+	  .events = EV(FRAG_FIRST) | EV(NAT_HIT), .nat_addr = "fd02::70", .nat_port = 7001 },
+	{ "IPv6 later fragment naming those options follows it",
+	  .in = { VX6, FRAG6X(79, 56, 48, true), DGRAM(7000) }, .reason = FWD,
+	  .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "fd02::70", .nat_port = 7001 },
+	{ "IPv6 last fragment naming those options follows it",
+	  .in = { VX6, FRAG6X(79, 104, 40, false), DGRAM(7000) }, .reason = FWD,
+	  .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "fd02::70", .nat_port = 7001 },
+	{ "IPv6 later fragment naming options, without its first",
+	  .in = { VX6, FRAG6X(80, 56, 48, true), DGRAM(7000) }, .reason = VXP_REASON_FRAG_ORPHAN,
+	  .events = EV(FRAG_LATER) },
+	{ "IPv6 first fragment of ICMPv6, no ports",
+	  .in = { VX6,
+		  .ip = { .family = 6,
+			  .src = "fd00:5::1",
+			  .dst = "fd02::99:7",
+			  .proto = IPPROTO_ICMPV6,
+			  .frag_id6 = 81,
+			  .frag_len = 16,
+			  .mf = true },
+		  DGRAM(7000) },
+	  .reason = FWD, .events = EV(FRAG_FIRST) },
+	{ "IPv6 later fragment of that ICMPv6 datagram",
+	  .in = { VX6,
+		  .ip = { .family = 6,
+			  .src = "fd00:5::1",
+			  .dst = "fd02::99:7",
+			  .proto = IPPROTO_ICMPV6,
+			  .frag_id6 = 81,
+			  .frag_off = 16,
+			  .frag_len = 16 },
+		  DGRAM(7000) },
+	  .reason = FWD, .events = EV(FRAG_LATER) },
+	{ "same IPv4 id and addresses, TCP: another datagram",
+	  .in = { VX4,
+		  .ip = { .family = 4,
+			  .src = "10.0.5.1",
+			  .dst = "10.2.99.7",
+			  .proto = TCP,
+			  .id = 0x1234,
+			  .frag_off = 48,
+			  .frag_len = 48,
+			  .mf = true },
+		  DGRAM(7000) },
+	  .reason = VXP_REASON_FRAG_ORPHAN, .events = EV(FRAG_LATER) },
 	{ "same IPv4 id from another source is another datagram",
 	  .in = { VX4,
 		  .ip = { .family = 4,
