@@ -5,13 +5,14 @@
 #ifndef VXP_INNER_H
 #define VXP_INNER_H
 
+#include <stdbool.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include "parse.h"
 #include "maps.h"
 
-/* Hop-by-hop, destination options and routing headers: 8 bytes at least;
- * the routing header's own fields open it. */
+/* Hop-by-hop, destination options, routing and AH headers: 8 bytes at
+ * least; the routing header's own fields open it. */
 struct ipv6_ext_hdr {
 	__u8 nexthdr;
 	__u8 hdrlen;
@@ -26,6 +27,10 @@ struct ipv6_frag_hdr {
 	__be16 frag_off; /* offset << 3 | M flag */
 	__be32 id;
 };
+
+/* No single-buffer XDP frame is longer: a bound for offsets the verifier
+ * cannot follow. */
+#define VXP_PKT_OFF_MAX 0x3fff
 
 #define IPV6_FRAG_OFFSET 0xfff8
 #define IPV6_FRAG_MF	 0x0001
@@ -84,81 +89,148 @@ static __always_inline int inner_ipv4(struct vxp_pkt *p, void *l3, void *end)
 	return inner_ports(p, l3 + hlen, l3 + tot, end);
 }
 
-/* Walks extension headers to the L4 header or a fragment header; returns the
- * offset of what follows from l3, or a negative reason. */
-static __always_inline int inner_ipv6_exts(struct vxp_pkt *p, void *l3, __u32 tot, void *end)
+static __always_inline bool ipv6_is_ext(__u8 nexthdr)
 {
-	struct ipv6_frag_hdr *fh;
-	struct ipv6_ext_hdr *eh;
-	__u32 off = sizeof(struct ipv6hdr);
-	int i;
-
-#pragma unroll
-	for (i = 0; i < VXP_IPV6_EXT_MAX; i++) {
-		switch (p->l4_proto) {
-		case IPPROTO_HOPOPTS:
-		case IPPROTO_ROUTING:
-		case IPPROTO_DSTOPTS:
-			/* inside the payload length, which lies inside the frame */
-			if (off + sizeof(*eh) > tot)
-				return -VXP_REASON_INNER_MALFORMED;
-			eh = l3 + (off & 0xffff);
-			if ((void *)(eh + 1) > end)
-				return -VXP_REASON_INNER_TRUNCATED;
-			if (p->l4_proto == IPPROTO_ROUTING && eh->segments_left)
-				p->routed = 1;
-			p->l4_proto = eh->nexthdr;
-			off += (eh->hdrlen + 1) * 8;
-			break;
-		case IPPROTO_FRAGMENT:
-			if (off + sizeof(*fh) > tot)
-				return -VXP_REASON_INNER_MALFORMED;
-			fh = l3 + (off & 0xffff);
-			if ((void *)(fh + 1) > end)
-				return -VXP_REASON_INNER_TRUNCATED;
-			p->l4_proto = fh->nexthdr;
-			p->frag_id = fh->id;
-			off += sizeof(*fh);
-			/* what follows a later fragment's header is the middle
-			 * of the datagram, not headers (RFC 8200 4.5) */
-			if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET)) {
-				p->frag = VXP_FRAG_LATER;
-				return (int)off; /* inside tot: checked above */
-			}
-			if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
-				p->frag = VXP_FRAG_FIRST;
-			break;
-		default:
-			return off > tot ? -VXP_REASON_INNER_MALFORMED : (int)off;
-		}
+	switch (nexthdr) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_AH:
+	case IPPROTO_FRAGMENT:
+		return true;
+	default:
+		return false;
 	}
-	return off > tot ? -VXP_REASON_INNER_MALFORMED : (int)off;
 }
 
-static __always_inline int inner_ipv6(struct vxp_pkt *p, void *l3, void *end)
+/* What the walk over IPv6 extension headers found. */
+struct vxp_ext_walk {
+	__u32 tot;   /* in: the IP length */
+	__u8 proto;  /* in: the fixed header's next header; out: what follows */
+	__u8 frag;   /* out: enum vxp_frag_kind */
+	__u8 routed; /* out: a routing header with segments left */
+	__u8 pad;
+	__be32 frag_id;
+};
+
+/* One header of the chain (not a fragment header); returns its length, or a
+ * negative reason. AH counts 4-byte units less two (RFC 4302), the others
+ * 8-byte units less one. */
+static __always_inline int ipv6_ext_len(struct vxp_ext_walk *w, void *l3, __u32 off, void *end)
+{
+	struct ipv6_ext_hdr *eh;
+	__u8 type = w->proto;
+
+	/* inside the payload length, which lies inside the frame */
+	if (off + sizeof(*eh) > w->tot)
+		return -VXP_REASON_INNER_MALFORMED;
+	eh = l3 + (off & 0xffff);
+	if ((void *)(eh + 1) > end)
+		return -VXP_REASON_INNER_TRUNCATED;
+	w->proto = eh->nexthdr;
+	if (type == IPPROTO_ROUTING && eh->segments_left)
+		w->routed = 1;
+	if (type == IPPROTO_AH)
+		return (eh->hdrlen + 2) * 4;
+	return (eh->hdrlen + 1) * 8;
+}
+
+/* A fragment header; returns its length, or a negative reason. What follows
+ * a later fragment's header is the middle of the datagram, not headers (RFC
+ * 8200 4.5): the walk ends there. */
+static __always_inline int ipv6_frag_len(struct vxp_ext_walk *w, void *l3, __u32 off, void *end)
+{
+	struct ipv6_frag_hdr *fh;
+
+	if (off + sizeof(*fh) > w->tot)
+		return -VXP_REASON_INNER_MALFORMED;
+	fh = l3 + (off & 0xffff);
+	if ((void *)(fh + 1) > end)
+		return -VXP_REASON_INNER_TRUNCATED;
+	w->proto = fh->nexthdr;
+	w->frag_id = fh->id;
+	if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET))
+		w->frag = VXP_FRAG_LATER;
+	else if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
+		w->frag = VXP_FRAG_FIRST;
+	return sizeof(*fh);
+}
+
+/*
+ * Walks extension headers to the L4 header or a later fragment's data;
+ * returns the offset of what follows from the inner L3 header, or a negative
+ * reason. A chain longer than VXP_IPV6_EXT_MAX fails closed: without its
+ * transport header, NAT cannot know where the packet should go.
+ *
+ * A global function: the verifier checks it once, on its own, and the
+ * branches of eight headers do not multiply the paths of the whole program
+ * (inlined, they took it past the verifier's million instructions). Its
+ * results go through memory the verifier does not follow, for the same
+ * reason.
+ */
+__attribute__((noinline)) int vxp_ipv6_exts(struct xdp_md *ctx, struct vxp_ext_walk *w)
+{
+	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 off = sizeof(struct ipv6hdr);
+	int i, len;
+
+	if (!w || w->tot > sizeof(struct ipv6hdr) + 0xffff)
+		return -VXP_REASON_INTERNAL;
+	for (i = 0; i < VXP_IPV6_EXT_MAX; i++) {
+		if (!ipv6_is_ext(w->proto))
+			break;
+		if (w->proto == IPPROTO_FRAGMENT)
+			len = ipv6_frag_len(w, l3, off, end);
+		else
+			len = ipv6_ext_len(w, l3, off, end);
+		if (len < 0)
+			return len;
+		off += len;
+		if (off > w->tot)
+			return -VXP_REASON_INNER_MALFORMED;
+		if (w->frag == VXP_FRAG_LATER)
+			return (int)off;
+	}
+	if (ipv6_is_ext(w->proto))
+		return -VXP_REASON_INNER_TOO_DEEP;
+	return (int)off;
+}
+
+static __always_inline int inner_ipv6(struct xdp_md *ctx, struct vxp_pkt *p, void *l3, void *end)
 {
 	struct ipv6hdr *ip6h = l3;
-	__u32 tot;
+	struct vxp_ext_walk w = {};
 	int off;
 
 	if ((void *)(ip6h + 1) > end)
 		return VXP_REASON_INNER_TRUNCATED;
 	if (ip6h->version != 6)
 		return VXP_REASON_INNER_MALFORMED;
-	tot = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
-	if (l3 + tot > end)
+	w.tot = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	if (l3 + w.tot > end)
 		return VXP_REASON_INNER_TRUNCATED;
-	p->l4_proto = ip6h->nexthdr;
-	off = inner_ipv6_exts(p, l3, tot, end);
+	w.proto = ip6h->nexthdr;
+	off = vxp_ipv6_exts(ctx, &w);
 	if (off < 0)
 		return -off;
+	p->l4_proto = w.proto;
+	p->frag = w.frag;
+	p->frag_id = w.frag_id;
+	p->routed = w.routed;
 	if (p->frag == VXP_FRAG_LATER) {
 		p->events |= 1U << VXP_EVENT_FRAG_LATER;
 		return VXP_CONTINUE;
 	}
 	if (p->frag == VXP_FRAG_FIRST)
 		p->events |= 1U << VXP_EVENT_FRAG_FIRST;
-	return inner_ports(p, l3 + (off & 0xffff), l3 + tot, end);
+	/* the packet pointers again, after the call; an offset the verifier
+	 * can bound (no XDP frame without fragments comes near it) */
+	l3 = (void *)(long)ctx->data + ETH_HLEN;
+	end = (void *)(long)ctx->data_end;
+	if (off > VXP_PKT_OFF_MAX || l3 + w.tot > end)
+		return VXP_REASON_INTERNAL;
+	return inner_ports(p, l3 + (off & VXP_PKT_OFF_MAX), l3 + w.tot, end);
 }
 
 /* Step 3. */
@@ -169,7 +241,7 @@ static __always_inline int step_check_inner(struct xdp_md *ctx, struct vxp_pkt *
 
 	if (p->l3_proto == bpf_htons(ETH_P_IP))
 		return inner_ipv4(p, data + ETH_HLEN, end);
-	return inner_ipv6(p, data + ETH_HLEN, end);
+	return inner_ipv6(ctx, p, data + ETH_HLEN, end);
 }
 
 #endif /* VXP_INNER_H */

@@ -189,6 +189,7 @@ static __always_inline bool frag_may_have_ports(const struct vxp_pkt *p)
 	case IPPROTO_HOPOPTS:
 	case IPPROTO_ROUTING:
 	case IPPROTO_DSTOPTS:
+	case IPPROTO_AH:
 		return p->l3_proto == bpf_htons(ETH_P_IPV6);
 	default:
 		return false;

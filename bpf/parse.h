@@ -12,8 +12,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#define VXP_VLAN_MAX	 2
-#define VXP_IPV6_EXT_MAX 4
+#define VXP_VLAN_MAX 2
+/* IPv6 extension headers walked to find the transport header: RFC 8200's
+ * recommended order has six before it (hop-by-hop, destination options,
+ * routing, fragment, AH, destination options), with room for two more. */
+#define VXP_IPV6_EXT_MAX 8
 
 struct cursor {
 	void *pos;

@@ -42,6 +42,7 @@
 	X(INNER_TRUNCATED, DROP, "inner_truncated")       \
 	X(INNER_MALFORMED, DROP, "inner_malformed")       \
 	X(INNER_NOT_IP, DROP, "inner_not_ip")             \
+	X(INNER_TOO_DEEP, DROP, "inner_headers_too_deep") \
 	X(FRAG_ORPHAN, DROP, "frag_orphan")               \
 	X(NAT_UNMATCHED, DROP, "nat_unmatched")           \
 	X(BLACKHOLE, DROP, "blackhole")                   \

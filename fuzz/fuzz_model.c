@@ -220,47 +220,57 @@ static int step3_ipv4(const uint8_t *ip, size_t avail, struct model_frame *m)
 	return l4_ports(ip, m, m->ihl);
 }
 
+/* Headers that may stand between the IPv6 header and the upper layer, the
+ * fragment header aside (DESIGN.md step 3: AH included). */
 static bool ext_is_options(uint8_t nh)
 {
-	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS;
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS ||
+	       nh == IPPROTO_AH;
+}
+
+/* The fragment header: what follows a later fragment's is the middle of the
+ * datagram (RFC 8200 §4.5), no headers to read. */
+static void ipv6_frag_hdr(const uint8_t *ip, size_t off, struct model_frame *m)
+{
+	uint16_t fo = model_get16(ip + off + 2);
+
+	m->proto = ip[off];
+	m->frag_nh = ip[off];
+	m->frag_id = get32(ip + off + 4);
+	if (fo & 0xfff8)
+		m->frag = MODEL_FRAG_LATER;
+	else if (fo & 1)
+		m->frag = MODEL_FRAG_FIRST;
 }
 
 /* IPv6 extension headers up to the upper layer (or a fragment that is not the
  * first); each must lie inside the payload length, or the packet is malformed.
- * The data plane walks at most four (README); more is a case left open. */
+ * AH counts its length in 4-byte units less two (RFC 4302), the others in
+ * 8-byte units less one. The data plane walks VXP_IPV6_EXT_MAX headers
+ * (README: eight); a transport header not found within them fails closed. */
 static int ipv6_exts(const uint8_t *ip, struct model_frame *m, size_t *ret_off)
 {
 	size_t off = 40;
 
 	while (ext_is_options(m->proto) || m->proto == IPPROTO_FRAGMENT) {
-		if (m->n_ext++ == 4) {
-			m->unsure = "more than four IPv6 extension headers";
-			break;
-		}
-		if (m->proto == IPPROTO_FRAGMENT) {
-			uint16_t fo;
+		uint8_t type = m->proto;
 
-			if (off + 8 > m->tot)
-				return VXP_REASON_INNER_MALFORMED;
-			fo = model_get16(ip + off + 2);
-			m->proto = ip[off];
-			m->frag_nh = ip[off];
-			m->frag_id = get32(ip + off + 4);
-			off += 8;
-			if (fo & 0xfff8) {
-				/* what follows is the middle of the datagram
-				 * (RFC 8200 §4.5): no headers to read */
-				m->frag = MODEL_FRAG_LATER;
-				break;
-			}
-			if (fo & 1)
-				m->frag = MODEL_FRAG_FIRST;
-			continue;
-		}
+		if (m->n_ext++ == 8)
+			return VXP_REASON_INNER_TOO_DEEP;
 		if (off + 8 > m->tot)
 			return VXP_REASON_INNER_MALFORMED;
+		if (m->proto == IPPROTO_FRAGMENT) {
+			ipv6_frag_hdr(ip, off, m);
+			off += 8;
+			if (m->frag == MODEL_FRAG_LATER)
+				break;
+			continue;
+		}
 		m->proto = ip[off];
-		off += ((size_t)ip[off + 1] + 1) * 8;
+		off += type == IPPROTO_AH ? ((size_t)ip[off + 1] + 2) * 4
+					  : ((size_t)ip[off + 1] + 1) * 8;
+		if (off > m->tot)
+			return VXP_REASON_INNER_MALFORMED;
 	}
 	if (off > m->tot)
 		return VXP_REASON_INNER_MALFORMED;

@@ -31,7 +31,8 @@ static const uint8_t *v6_pseudo_dst(const uint8_t *ip, size_t tot)
 	for (n = 0; n < 8 && off + 8 <= tot; n++) {
 		const uint8_t *h = ip + off;
 
-		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS)
+		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS &&
+		    nh != IPPROTO_AH)
 			break;
 		if (nh == IPPROTO_ROUTING && h[3]) {
 			size_t hl = (size_t)h[1] * 8 + 8;
@@ -42,8 +43,8 @@ static const uint8_t *v6_pseudo_dst(const uint8_t *ip, size_t tot)
 				return h + 8; /* home address; segment list[0] */
 			return NULL;
 		}
+		off += nh == IPPROTO_AH ? ((size_t)h[1] + 2) * 4 : ((size_t)h[1] + 1) * 8;
 		nh = h[0];
-		off += ((size_t)h[1] + 1) * 8;
 	}
 	return ip + 24;
 }

@@ -102,6 +102,21 @@ static void pcaps(const char *dir, const char *pcapdir)
 		.mf = m },            \
 	.l4 = { .sport = 1000, .dport = 53, .payload = 88 }
 
+/* destination options after the fragment header: in every fragment, the
+ * fragment header names them, not UDP */
+#define FRAG6X(o, l, m)                                       \
+	.ip = { .family = 6,                                  \
+		.src = "fd00::9",                             \
+		.dst = "fd02::9",                             \
+		.proto = IPPROTO_UDP,                         \
+		.frag_id6 = 98,                               \
+		.frag_off = o,                                \
+		.frag_len = l,                                \
+		.mf = m,                                      \
+		.ext = { IPPROTO_FRAGMENT, IPPROTO_DSTOPTS }, \
+		.n_ext = 2 },                                 \
+	.l4 = { .sport = 1000, .dport = 53, .payload = 96 }
+
 static const struct {
 	const char *name;
 	struct pkt_spec s;
@@ -212,6 +227,37 @@ static const struct {
 		    .proto = IPPROTO_TCP,
 		    .hbh = true },
 	    PORTS(1, 443) } },
+	{ "v6-ah-udp",
+	  { VX4,
+	    .ip = { .family = 6,
+		    .src = "fd00::9",
+		    .dst = "fd02::9",
+		    .proto = IPPROTO_UDP,
+		    .ext = { IPPROTO_AH },
+		    .n_ext = 1 },
+	    PORTS(1, 53) } },
+	{ "v6-eight-ext",
+	  { VX4,
+	    .ip = { .family = 6,
+		    .src = "fd00::9",
+		    .dst = "fd02::9",
+		    .proto = IPPROTO_TCP,
+		    .hbh = true,
+		    .ext = { IPPROTO_DSTOPTS, IPPROTO_ROUTING, IPPROTO_AH, IPPROTO_DSTOPTS,
+			     IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_AH },
+		    .n_ext = 7 },
+	    PORTS(1, 443) } },
+	{ "v6-nine-ext",
+	  { VX4,
+	    .ip = { .family = 6,
+		    .src = "fd00::9",
+		    .dst = "fd02::9",
+		    .proto = IPPROTO_TCP,
+		    .hbh = true,
+		    .ext = { IPPROTO_DSTOPTS, IPPROTO_ROUTING, IPPROTO_AH, IPPROTO_DSTOPTS,
+			     IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_AH, IPPROTO_DSTOPTS },
+		    .n_ext = 8 },
+	    PORTS(1, 443) } },
 	{ "v6-hoplimit1",
 	  { VX4,
 	    .ip = { .family = 6,
@@ -263,6 +309,7 @@ static const struct {
 	{ "frag4", { VX4, FRAG4(0, 48, true) }, { VX4, FRAG4(48, 48, false) } },
 	{ "frag6", { VX4, FRAG6(0, 48, true) }, { VX4, FRAG6(48, 48, false) } },
 	{ "frag4-orphan", { VX4, FRAG4(48, 48, false) }, { VX4, FRAG4(0, 48, true) } },
+	{ "frag6-dstopts", { VX4, FRAG6X(0, 56, true) }, { VX4, FRAG6X(56, 48, false) } },
 };
 
 static void fixtures(const char *dir)
