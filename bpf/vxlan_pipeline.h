@@ -37,25 +37,26 @@
  *   KERNEL    decapsulated, handed to the kernel stack with XDP_PASS
  *   REDIRECT  decapsulated and forwarded with bpf_redirect_map
  */
-#define VXP_REASONS(X)                                    \
-	X(VXLAN_FILTERED, PASS, "vxlan_filtered")         \
-	X(INNER_TRUNCATED, DROP, "inner_truncated")       \
-	X(INNER_MALFORMED, DROP, "inner_malformed")       \
-	X(INNER_NOT_IP, DROP, "inner_not_ip")             \
-	X(INNER_TOO_DEEP, DROP, "inner_headers_too_deep") \
-	X(FRAG_ORPHAN, DROP, "frag_orphan")               \
-	X(NAT_UNMATCHED, DROP, "nat_unmatched")           \
-	X(BLACKHOLE, DROP, "blackhole")                   \
-	X(UNREACHABLE, DROP, "unreachable")               \
-	X(PROHIBITED, DROP, "prohibited")                 \
-	X(FWD_DISABLED, DROP, "forwarding_disabled")      \
-	X(INTERNAL, DROP, "internal_error")               \
-	X(NO_NEIGH, KERNEL, "no_neighbour")               \
-	X(FRAG_NEEDED, KERNEL, "frag_needed")             \
-	X(TTL_EXPIRING, KERNEL, "ttl_expiring")           \
-	X(NOT_FORWARDED, KERNEL, "not_forwarded")         \
-	X(NO_TX_PORT, KERNEL, "egress_not_in_tx_ports")   \
-	X(ROUTE_UNSUPPORTED, KERNEL, "route_unsupported") \
+#define VXP_REASONS(X)                                          \
+	X(VXLAN_FILTERED, PASS, "vxlan_filtered")               \
+	X(INNER_TRUNCATED, DROP, "inner_truncated")             \
+	X(INNER_MALFORMED, DROP, "inner_malformed")             \
+	X(INNER_NOT_IP, DROP, "inner_not_ip")                   \
+	X(INNER_TOO_DEEP, DROP, "inner_headers_too_deep")       \
+	X(INNER_UDP6_NO_CSUM, DROP, "inner_udp6_zero_checksum") \
+	X(FRAG_ORPHAN, DROP, "frag_orphan")                     \
+	X(NAT_UNMATCHED, DROP, "nat_unmatched")                 \
+	X(BLACKHOLE, DROP, "blackhole")                         \
+	X(UNREACHABLE, DROP, "unreachable")                     \
+	X(PROHIBITED, DROP, "prohibited")                       \
+	X(FWD_DISABLED, DROP, "forwarding_disabled")            \
+	X(INTERNAL, DROP, "internal_error")                     \
+	X(NO_NEIGH, KERNEL, "no_neighbour")                     \
+	X(FRAG_NEEDED, KERNEL, "frag_needed")                   \
+	X(TTL_EXPIRING, KERNEL, "ttl_expiring")                 \
+	X(NOT_FORWARDED, KERNEL, "not_forwarded")               \
+	X(NO_TX_PORT, KERNEL, "egress_not_in_tx_ports")         \
+	X(ROUTE_UNSUPPORTED, KERNEL, "route_unsupported")       \
 	X(FORWARDED, REDIRECT, "forwarded")
 
 enum vxp_outcome {

@@ -21,6 +21,7 @@ struct frag_slot {
 	uint32_t id;
 	uint8_t saddr[16], daddr[16];
 	struct model_nat nat;
+	int drop; /* the first fragment's reason when it was dropped, else 0 */
 };
 
 static struct frag_slot frags[FRAG_SLOTS];
@@ -56,7 +57,7 @@ static struct frag_slot *frag_find(const struct model_frame *m)
 	return NULL;
 }
 
-static void frag_remember(const struct model_frame *m)
+static void frag_remember(const struct model_frame *m, int drop)
 {
 	struct frag_slot *s = frag_find(m);
 	int i;
@@ -73,6 +74,7 @@ static void frag_remember(const struct model_frame *m)
 	memcpy(s->saddr, m->saddr, 16);
 	memcpy(s->daddr, m->daddr, 16);
 	s->nat = m->nat;
+	s->drop = drop;
 }
 
 static bool is_vlan(uint16_t t)
@@ -366,6 +368,8 @@ static int step4_later(const struct model_settings *set, struct model_frame *m)
 
 	if (!s)
 		return may_have_ports(m) ? VXP_REASON_FRAG_ORPHAN : unmatched(set);
+	if (s->drop)
+		return s->drop;
 	if (!s->nat.hit)
 		return unmatched(set);
 	m->nat = s->nat;
@@ -375,14 +379,26 @@ static int step4_later(const struct model_settings *set, struct model_frame *m)
 	return MODEL_CONTINUE;
 }
 
+/* IPv6 UDP without a checksum is dropped (DESIGN.md step 4 and README:
+ * every IPv6 receiver discards it), matched by a rule or not. */
+static bool udp6_no_csum(const uint8_t *ip, const struct model_frame *m)
+{
+	return m->family == 6 && m->proto == IPPROTO_UDP && m->l4 && !model_get16(ip + m->l4 + 6);
+}
+
 /* Step 4. A first fragment's decision is kept whatever its protocol: a
  * later IPv6 fragment cannot tell what its datagram carries. */
-static int step4(const struct model_settings *set, struct model_frame *m)
+static int step4(const struct model_settings *set, const uint8_t *ip, struct model_frame *m)
 {
 	int r = -1;
 
 	if (m->frag == MODEL_FRAG_LATER)
 		return step4_later(set, m);
+	if (udp6_no_csum(ip, m)) {
+		if (m->frag == MODEL_FRAG_FIRST)
+			frag_remember(m, VXP_REASON_INNER_UDP6_NO_CSUM);
+		return VXP_REASON_INNER_UDP6_NO_CSUM;
+	}
 	if (is_tcp_udp(m->proto))
 		r = model_nat_lookup(set, m->family, m->proto, m->sport, m->dport, m->daddr);
 	m->nat.rule = r;
@@ -392,7 +408,7 @@ static int step4(const struct model_settings *set, struct model_frame *m)
 		m->nat.port = set->rules[r].to_port;
 	}
 	if (m->frag == MODEL_FRAG_FIRST)
-		frag_remember(m);
+		frag_remember(m, 0);
 	if (r < 0)
 		return unmatched(set);
 	m->events |= 1U << VXP_EVENT_NAT_HIT;
@@ -415,7 +431,7 @@ void model_frame(const struct model_settings *set, const uint8_t *f, size_t len,
 					   : step3_ipv6(f + m->l3, len - m->l3, m);
 	if (r == MODEL_CONTINUE) {
 		m->sampled = true;
-		r = step4(set, m);
+		r = step4(set, f + m->l3, m);
 	}
 	if (r == MODEL_CONTINUE && m->family == 4 && m->df && m->tot > set->df_threshold) {
 		m->df_clear = true;
