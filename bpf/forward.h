@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Contract steps 5 and 6: clear DF on large inner IPv4 packets, then forward by
- * the kernel's FIB, or say why the kernel has to help. */
+ * the kernel's FIB; the kernel helps only to fragment, and nothing that would
+ * make it answer an inner source with ICMP reaches it. */
 #ifndef VXP_FORWARD_H
 #define VXP_FORWARD_H
 
@@ -16,25 +17,35 @@
 
 #define IPV6_FLOWINFO_MASK 0x0fffffff
 
-/* Step 5. XDP cannot fragment; the kernel can once DF is gone. */
-static __always_inline int step_clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
+/* Clears DF and fixes the header checksum; counted once per packet. */
+static __always_inline int clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	struct iphdr *iph = (void *)(long)ctx->data + ETH_HLEN;
 	__be16 old;
 
-	if (p->l3_proto != bpf_htons(ETH_P_IP))
-		return VXP_CONTINUE;
 	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
 		return VXP_REASON_INTERNAL;
 	if (!(iph->frag_off & bpf_htons(IP_DF)))
-		return VXP_CONTINUE;
-	if (bpf_ntohs(iph->tot_len) <= vxp_cfg.df_threshold)
 		return VXP_CONTINUE;
 	old = iph->frag_off;
 	iph->frag_off = old & ~bpf_htons(IP_DF);
 	iph->check = csum_apply(iph->check, csum_diff16(0, old, iph->frag_off));
 	p->events |= 1U << VXP_EVENT_DF_CLEARED;
 	return VXP_CONTINUE;
+}
+
+/* Step 5. XDP cannot fragment; the kernel can once DF is gone. */
+static __always_inline int step_clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	struct iphdr *iph = (void *)(long)ctx->data + ETH_HLEN;
+
+	if (p->l3_proto != bpf_htons(ETH_P_IP))
+		return VXP_CONTINUE;
+	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
+		return VXP_REASON_INTERNAL;
+	if (bpf_ntohs(iph->tot_len) <= vxp_cfg.df_threshold)
+		return VXP_CONTINUE;
+	return clear_df(ctx, p);
 }
 
 static __always_inline int fib_reason(int rc)
@@ -59,8 +70,34 @@ static __always_inline int fib_reason(int rc)
 	}
 }
 
-/* Lookup keys from the (post-NAT) header; a TTL about to expire is the
- * kernel's, which answers it with ICMP. */
+/* The next hop a lookup found without a neighbour entry (the kernel fills in
+ * the egress and the gateway before it looks for the neighbour): noted once
+ * for the daemon, which has the kernel resolve it. */
+static __always_inline void neigh_request(const struct bpf_fib_lookup *fib)
+{
+	struct vxp_neigh_key key = { .ifindex = fib->ifindex };
+	__u64 now = bpf_ktime_get_ns();
+
+	if (fib->family == AF_INET) {
+		key.family = VXP_AF_INET;
+		key.addr.v4 = fib->ipv4_dst;
+	} else {
+		key.family = VXP_AF_INET6;
+		__builtin_memcpy(&key.addr, fib->ipv6_dst, sizeof(key.addr));
+	}
+	bpf_map_update_elem(&vxp_neigh, &key, &now, BPF_NOEXIST);
+}
+
+/* A failed lookup, with what a missing neighbour needs. */
+static __always_inline int fib_failed(const struct bpf_fib_lookup *fib, int rc)
+{
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		neigh_request(fib);
+	return fib_reason(rc);
+}
+
+/* Lookup keys from the (post-NAT) header; a TTL about to expire is dropped:
+ * the kernel would answer it with ICMP. */
 static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 				       struct bpf_fib_lookup *fib)
 {
@@ -133,6 +170,36 @@ static __always_inline int set_macs(struct xdp_md *ctx, const __u8 *dst, const _
 	return 0;
 }
 
+/*
+ * Larger than the egress MTU: only the kernel can fragment, and only IPv4.
+ * It gets the packet with DF cleared (else it answers "fragmentation needed",
+ * lowering a real host's path MTU), and only when nothing else would make it
+ * answer: no IPv4 options (it answers bad ones with ICMP), a neighbour known
+ * (it answers a failed resolution), an egress it may use. The first lookup
+ * stopped at the MTU check; a second without a length goes past it.
+ */
+static __always_inline int fwd_too_big(struct xdp_md *ctx, struct vxp_pkt *p,
+				       struct bpf_fib_lookup *fib)
+{
+	struct iphdr *iph = (void *)(long)ctx->data + ETH_HLEN;
+	int rc;
+
+	if (p->l3_proto != bpf_htons(ETH_P_IP))
+		return VXP_REASON_TOO_BIG; /* routers never fragment IPv6 */
+	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
+		return VXP_REASON_INTERNAL;
+	if (iph->ihl != 5)
+		return VXP_REASON_TOO_BIG;
+	fib->tot_len = 0;
+	rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return fib_failed(fib, rc);
+	if (!bpf_map_lookup_elem(&vxp_tx_ports, &fib->ifindex))
+		return VXP_REASON_NO_TX_PORT;
+	rc = clear_df(ctx, p);
+	return rc == VXP_CONTINUE ? VXP_REASON_FRAG_NEEDED : rc;
+}
+
 /* Step 6. */
 static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
 {
@@ -143,8 +210,10 @@ static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
 	if (rc != VXP_CONTINUE)
 		return rc;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return fwd_too_big(ctx, p, &fib);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return fib_reason(rc);
+		return fib_failed(&fib, rc);
 	if (bpf_redirect_map(&vxp_tx_ports, fib.ifindex, XDP_PASS) != XDP_REDIRECT)
 		return VXP_REASON_NO_TX_PORT;
 	if (set_macs(ctx, fib.dmac, fib.smac) || decrement_ttl(ctx, p))

@@ -51,6 +51,16 @@ struct {
 	__type(value, struct vxp_frag_value);
 } vxp_frag SEC(".maps");
 
+/* Next hops without a neighbour entry, for the daemon to have the kernel
+ * resolve (netlink, NTF_USE): the program never hands such a packet to the
+ * kernel, whose failed resolution answers the inner source with ICMP. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VXP_NEIGH_ENTRIES_MAX);
+	__type(key, struct vxp_neigh_key);
+	__type(value, __u64);
+} vxp_neigh SEC(".maps");
+
 /* Egress interfaces the program may redirect to, keyed by ifindex. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

@@ -15,12 +15,13 @@
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
 #define VXP_DF_THRESHOLD_OFF 65535
 
-#define VXP_VNI_BITS	     24
-#define VXP_VNI_WORDS	     (1U << (VXP_VNI_BITS - 6)) /* one bit per VNI */
-#define VXP_NAT_ENTRIES_MAX  8192			/* per table, rules plus port markers */
-#define VXP_FRAG_ENTRIES_MAX 16384
-#define VXP_TX_PORTS_MAX     64
-#define VXP_FEATURES_RING    (256 * 1024) /* bytes: about 4600 records */
+#define VXP_VNI_BITS	      24
+#define VXP_VNI_WORDS	      (1U << (VXP_VNI_BITS - 6)) /* one bit per VNI */
+#define VXP_NAT_ENTRIES_MAX   8192			 /* per table, rules plus port markers */
+#define VXP_FRAG_ENTRIES_MAX  16384
+#define VXP_TX_PORTS_MAX      64
+#define VXP_NEIGH_ENTRIES_MAX 256	   /* next hops waiting for resolution */
+#define VXP_FEATURES_RING     (256 * 1024) /* bytes: about 4600 records */
 /* The program wakes the ring's reader only once this much waits in it; the
  * reader also drains it every VXP_FEATURES_DRAIN_MS. A wake-up per record
  * costs the sending CPU microseconds (an irq_work and a cross-CPU wake). */
@@ -36,6 +37,12 @@
  *   DROP      decapsulated and dropped
  *   KERNEL    decapsulated, handed to the kernel stack with XDP_PASS
  *   REDIRECT  decapsulated and forwarded with bpf_redirect_map
+ *
+ * The packets are copies whose sources are real hosts that never sent them to
+ * us: the kernel gets one only to fragment it (frag_needed, DF cleared, its
+ * next hop known, no IPv4 options); whatever it would answer with ICMP (TTL
+ * expiring, no route, a local, broadcast or multicast destination, a missing
+ * neighbour, IPv6 too big) is dropped.
  */
 #define VXP_REASONS(X)                                          \
 	X(VXLAN_FILTERED, PASS, "vxlan_filtered")               \
@@ -51,12 +58,13 @@
 	X(PROHIBITED, DROP, "prohibited")                       \
 	X(FWD_DISABLED, DROP, "forwarding_disabled")            \
 	X(INTERNAL, DROP, "internal_error")                     \
-	X(NO_NEIGH, KERNEL, "no_neighbour")                     \
+	X(NO_NEIGH, DROP, "no_neighbour")                       \
+	X(TTL_EXPIRING, DROP, "ttl_expiring")                   \
+	X(NOT_FORWARDED, DROP, "not_forwarded")                 \
+	X(NO_TX_PORT, DROP, "egress_not_in_tx_ports")           \
+	X(ROUTE_UNSUPPORTED, DROP, "route_unsupported")         \
+	X(TOO_BIG, DROP, "too_big")                             \
 	X(FRAG_NEEDED, KERNEL, "frag_needed")                   \
-	X(TTL_EXPIRING, KERNEL, "ttl_expiring")                 \
-	X(NOT_FORWARDED, KERNEL, "not_forwarded")               \
-	X(NO_TX_PORT, KERNEL, "egress_not_in_tx_ports")         \
-	X(ROUTE_UNSUPPORTED, KERNEL, "route_unsupported")       \
 	X(FORWARDED, REDIRECT, "forwarded")
 
 enum vxp_outcome {
@@ -213,6 +221,15 @@ enum vxp_frag_action {
 	VXP_FRAG_KEEP, /* no rule: as unmatched packets go */
 	VXP_FRAG_NAT,  /* rewrite the destination to addr */
 	VXP_FRAG_DROP, /* dropped for reason, and so is the rest */
+};
+
+/* A next hop bpf_fib_lookup found without a neighbour entry: for the daemon
+ * to have the kernel resolve (vxp_neigh; the value is when it was seen). */
+struct vxp_neigh_key {
+	__u32 ifindex;
+	__u8 family; /* VXP_AF_INET or VXP_AF_INET6 */
+	__u8 pad[3];
+	union vxp_addr addr;
 };
 
 struct vxp_frag_value {

@@ -363,9 +363,11 @@ static void check_bytes(const uint8_t *f, size_t len, const struct model_frame *
 		fuzz_check_output(f, len, m, r, reason == VXP_REASON_FORWARDED, broken);
 }
 
-static void run_checked(const uint8_t *f, size_t len, const struct model_frame *m)
+static void run_checked(const uint8_t *f, size_t len, const struct model_frame *predicted)
 {
 	static struct dp_result r;
+	struct model_frame after = *predicted, *m = &after;
+	const char *contradiction;
 	int err, reason;
 
 	cur.in = f;
@@ -381,6 +383,13 @@ static void run_checked(const uint8_t *f, size_t len, const struct model_frame *
 	cur.r = &r;
 	reason = counted_reason(&r, len);
 	cur.reason = reason;
+	/* what the FIB lookup's outcome, which the model cannot predict,
+	 * implies for the frame */
+	if (m->reason == MODEL_STEP6 && is_step6(reason)) {
+		contradiction = model_step6(m, reason);
+		if (contradiction)
+			broken("step6-outcome", "%s: %s", reason_name(reason), contradiction);
+	}
 	check_reason(m, reason, &r);
 	if (!cur.tolerated)
 		check_record(m, reason);

@@ -439,3 +439,23 @@ void model_frame(const struct model_settings *set, const uint8_t *f, size_t len,
 	}
 	m->reason = r == MODEL_CONTINUE ? MODEL_STEP6 : r;
 }
+
+/* DESIGN.md step 6: the kernel gets a packet only to fragment it, and only
+ * IPv4 without options (IPv6 is never fragmented on the way; the kernel's
+ * option processing answers bad options with ICMP), DF cleared first. */
+const char *model_step6(struct model_frame *m, int reason)
+{
+	bool fragmentable = m->family == 4 && m->ihl == 20;
+
+	if (reason == VXP_REASON_FRAG_NEEDED) {
+		if (!fragmentable)
+			return "only IPv4 without options goes to the kernel to be fragmented";
+		if (m->df && !m->df_clear) {
+			m->df_clear = true;
+			m->events |= 1U << VXP_EVENT_DF_CLEARED;
+		}
+	}
+	if (reason == VXP_REASON_TOO_BIG && fragmentable)
+		return "IPv4 without options is the kernel's to fragment";
+	return NULL;
+}

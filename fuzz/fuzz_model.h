@@ -88,6 +88,12 @@ void model_frag_reset(void);
 void model_frame(const struct model_settings *set, const uint8_t *f, size_t len,
 		 struct model_frame *m);
 
+/* Step 6's outcome (a reason of the FIB lookup's group), which depends on
+ * routes the model does not read: fills in what the contract says follows
+ * from it (DF cleared on what the kernel fragments). Returns NULL, or what in
+ * the frame contradicts the outcome. */
+const char *model_step6(struct model_frame *m, int reason);
+
 /* The NAT rule for a packet (DESIGN.md §3 step 4: destination port before
  * source port; a rule naming the destination address before one that does not). */
 int model_nat_lookup(const struct model_settings *set, int family, uint8_t proto, uint16_t sport,

@@ -299,6 +299,11 @@ int datapath_frag_fd(const struct datapath *dp)
 	return bpf_map__fd(dp->skel->maps.vxp_frag);
 }
 
+int datapath_neigh_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_neigh);
+}
+
 void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
 {
 	__atomic_store_n(&dp->skel->data->vxp_cfg.df_threshold, threshold, __ATOMIC_RELEASE);

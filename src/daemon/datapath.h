@@ -43,6 +43,9 @@ void datapath_set_sample_rate(struct datapath *dp, uint32_t rate);
 int datapath_features_fd(const struct datapath *dp);
 /* The LRU map of first fragments' NAT decisions (tests clear it). */
 int datapath_frag_fd(const struct datapath *dp);
+/* Next hops without a neighbour entry the program noted (struct
+ * vxp_neigh_key), for the kernel to resolve. */
+int datapath_neigh_fd(const struct datapath *dp);
 /* Drop what no NAT rule matches (VXP_SETTINGS_DROP_UNMATCHED), or forward it. */
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
 int datapath_add_tx_port(struct datapath *dp, int ifindex);

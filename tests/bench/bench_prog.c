@@ -103,8 +103,8 @@ static const struct pkt_spec full_spec = {
 	.l4 = { .sport = 40000, .dport = 8081, .payload = 1450 - 28 },
 };
 
-/* The same with TTL 1: NAT and DF, then handed to the kernel before the FIB
- * lookup; the difference to the full path is the lookup and the redirect. */
+/* The same with TTL 1: NAT and DF, then dropped before the FIB lookup; the
+ * difference to the full path is the lookup and the redirect. */
 static const struct pkt_spec prefib_spec = {
 	VX4,
 	.ip = { .family = 4,
@@ -379,8 +379,8 @@ int main(void)
 		[M_HARNESS] = { "harness + trivial program", P_FLOOR, true, F_FULL, XDP_PASS, -1 },
 		[M_HARNESS_FULL] = { "harness + pipeline, NAT + DF + forward", P_PIPELINE, true,
 				     F_FULL, XDP_REDIRECT, VXP_REASON_FORWARDED },
-		[M_HARNESS_PREFIB] = { "harness + pipeline, NAT + DF, TTL 1 to the kernel",
-				       P_PIPELINE, true, F_PREFIB, XDP_PASS,
+		[M_HARNESS_PREFIB] = { "harness + pipeline, NAT + DF, TTL 1 dropped",
+				       P_PIPELINE, true, F_PREFIB, XDP_DROP,
 				       VXP_REASON_TTL_EXPIRING },
 		[M_HARNESS_SAMPLED] = { "harness + pipeline, NAT + DF + forward, sampled",
 					P_PIPELINE, true, F_FULL, XDP_REDIRECT,

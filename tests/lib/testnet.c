@@ -45,6 +45,7 @@ static const char *const topology[] = {
 	"ip route add 10.4.0.0/16 dev out0",
 	"ip -6 route add fd04::/64 dev out0",
 	"ip route add 10.5.0.0/16 via 10.3.0.2",
+	"ip route add 10.15.0.0/16 dev mtu0",
 	"ip -6 route add fd05::/64 via fd03::2",
 	"ip route add blackhole 10.6.0.0/16",
 	"ip -6 route add blackhole fd06::/64",

@@ -34,7 +34,8 @@
  * Destinations, IPv4 and IPv6 alike:
  *   10.2.0.0/16  fd02::/64   via the neighbour MAC_GW on out0    -> forwarded
  *   10.4.0.0/16  fd04::/64   on-link on out0, no neighbours      -> no_neighbour
- *   10.5.0.0/16  fd05::/64   via mtu0 (MTU 1280)                 -> frag_needed
+ *   10.5.0.0/16  fd05::/64   via mtu0 (MTU 1280)                 -> frag_needed (IPv4)
+ *   10.15.0.0/16             on-link on mtu0, no neighbours      -> no_neighbour
  *   10.6.0.0/16  fd06::/64   blackhole
  *   10.7.0.0/16  fd07::/64   unreachable
  *   10.8.0.0/16  fd08::/64   prohibit

@@ -83,13 +83,14 @@ rules_in_force() {
 }
 
 # 1. The egress interface deleted and re-created. Documented: while it is
-# gone, the route to the collector is gone with it, so the program hands
-# the packets to the kernel ("not_forwarded"), which has no route either:
-# they are lost and counted. /healthz says 503 ("the egress interface ... is
-# gone") and the log says the daemon turned unhealthy. Once it is back under a
-# new index, the next statistics tick puts it into the transmit ports and
-# logs "egress ... is back as index N"; until then its packets go through the
-# kernel ("egress_not_in_tx_ports"), which forwards them. The pass-through
+# gone, the route to the collector is gone with it, so the program drops the
+# packets ("not_forwarded"; the kernel would answer their sources): they are
+# lost and counted. /healthz says 503 ("the egress interface ... is gone")
+# and the log says the daemon turned unhealthy. Once it is back under a new
+# index, the next statistics tick puts it into the transmit ports and logs
+# "egress ... is back as index N"; until then its packets are dropped too
+# ("egress_not_in_tx_ports", or "no_neighbour" before its neighbour entry
+# is back). The pass-through
 # program on the egress went with the old interface and returns only with a
 # restart (veth and ENA need it to receive redirects; a veth peer with GRO
 # does without). The NAT rules are untouched.
@@ -121,21 +122,21 @@ egress_gap() { # the egress deleted and re-created, checked on the way
 test_egress_recreated() {
 	local nf0 nf1 k0 k1 got lost
 	start "10.200.0.2:6100" || { ok 1 "egress: the daemon starts"; return; }
-	nf0=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
-	k0=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="no_neighbour"}')
-	k0=$((k0 + $(metric 'vxlan_pipeline_packets_total{result="kernel",reason="egress_not_in_tx_ports"}')))
+	nf0=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="not_forwarded"}')
+	k0=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="no_neighbour"}')
+	k0=$((k0 + $(metric 'vxlan_pipeline_packets_total{result="drop",reason="egress_not_in_tx_ports"}')))
 	tb_across 2000 6100 fwd egress_gap
-	nf1=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
-	k1=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="no_neighbour"}')
-	k1=$((k1 + $(metric 'vxlan_pipeline_packets_total{result="kernel",reason="egress_not_in_tx_ports"}')))
+	nf1=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="not_forwarded"}')
+	k1=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="no_neighbour"}')
+	k1=$((k1 + $(metric 'vxlan_pipeline_packets_total{result="drop",reason="egress_not_in_tx_ports"}')))
 	got=$(got 6100 received)
 	lost=$((SENT - got))
-	# beyond what had no route: at most the kernel's share, and the frames
-	# in flight on the veth as it was deleted
+	# beyond what had no route: at most what the program dropped, and the
+	# frames in flight on the veth as it was deleted
 	[ "$FLOWED" = 0 ] && [ "$lost" -gt 0 ] && [ "$lost" -ge $((nf1 - nf0)) ] &&
 		[ "$lost" -le $((nf1 - nf0 + k1 - k0 + IN_FLIGHT)) ] &&
 		[ "$(got 6100 duplicated)" = 0 ]
-	ok $? "2000 pps across it: $SENT sent, $got received, $lost lost; the daemon handed $((nf1 - nf0)) to the kernel without a route and $((k1 - k0)) more for the kernel to forward"
+	ok $? "2000 pps across it: $SENT sent, $got received, $lost lost; the daemon dropped $((nf1 - nf0)) without a route and $((k1 - k0)) more before the egress was back"
 	[ "$(got 6100 lost)" = "$lost" ]
 	ok $? "... the loss is a gap the receiver saw: forwarding resumed while the traffic still flowed"
 	healthz
@@ -219,11 +220,11 @@ reload_fails_under_traffic() {
 }
 then_reload() { "$@" && reload; }
 
-# handled NF0 HIT0 N: the program has handled N packets since: to the kernel
+# handled NF0 HIT0 N: the program has handled N packets since: dropped
 # without a route, or NATed
 handled() {
 	local nf hit
-	nf=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	nf=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="not_forwarded"}')
 	hit=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
 	[ -n "$nf" ] && [ -n "$hit" ] && [ $((nf - $1 + hit - $2)) -ge "$3" ]
 }
@@ -266,7 +267,7 @@ test_config_unreadable() {
 	rm -f "$TB_DIR/conf/nat.conf"
 
 	# removed before the reload: no rules, by design
-	nf0=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	nf0=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="not_forwarded"}')
 	hit0=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
 	reload
 	[ "$(logged "reload done: 0 NAT rules")" = 1 ] && [ "$(metric vxlan_pipeline_nat_rules)" = 0 ] &&
@@ -280,11 +281,11 @@ test_config_unreadable() {
 	wait_until 30 handled "$nf0" "$hit0" 1000
 	kill -TERM "$RECV_PID"
 	wait "$RECV_PID"
-	nf1=$(metric 'vxlan_pipeline_packets_total{result="kernel",reason="not_forwarded"}')
+	nf1=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="not_forwarded"}')
 	hit1=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
 	[ "$(jget "$TB_DIR/recv-6300.json" received)" = 0 ] && [ "$hit1" = "$hit0" ] &&
 		[ $((nf1 - nf0)) = 1000 ]
-	ok $? "... 1000 packets go un-NATed to 10.2.0.1 (not routed here: $((nf1 - nf0)) to the kernel), 0 to the old target"
+	ok $? "... 1000 packets go un-NATed to 10.2.0.1 (not routed here: $((nf1 - nf0)) dropped), 0 to the old target"
 	mv "$TB_DIR/nat.keep" "$TB_DIR/conf/nat.conf"
 	reload && grep -q '^vxlan_pipeline_last_reload_success 1$' <(tb_dut curl -s "http://$METRICS/metrics") &&
 		rules_in_force "10.200.0.2:6301" 2 && batch 6301 1000
