@@ -65,7 +65,6 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 	p->vni = bpf_ntohl(vxh->vni) >> 8;
 	if (!vni_allowed(p->vni))
 		return VXP_REASON_VXLAN_FILTERED;
-	__builtin_memcpy(p->outer_dmac, eth->h_dest, ETH_ALEN);
 	p->inner = vxh + 1;
 	return VXP_CONTINUE;
 }

@@ -221,11 +221,16 @@ static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
 	return VXP_REASON_FORWARDED;
 }
 
-/* Whatever the kernel takes over must look addressed to this host, or the
- * stack drops it as another host's. */
+/* Whatever the kernel takes over must be addressed to the ingress interface's
+ * own MAC, or the stack drops it as another host's (the outer frame's may be
+ * multicast). A MAC not known yet (all zero) is no address at all. */
 static __always_inline int vxp_kernel_handover(struct xdp_md *ctx, const struct vxp_pkt *p)
 {
-	return set_macs(ctx, p->outer_dmac, p->inner_smac);
+	struct vxp_ingress in = vxp_in;
+
+	if (!(in.mac[0] | in.mac[1] | in.mac[2] | in.mac[3] | in.mac[4] | in.mac[5]))
+		return -1;
+	return set_macs(ctx, in.mac, p->inner_smac);
 }
 
 #endif /* VXP_FORWARD_H */

@@ -17,6 +17,10 @@ struct vxp_settings vxp_cfg = {
 	.df_threshold = VXP_DF_THRESHOLD_DEFAULT,
 };
 
+/* The ingress interface (struct vxp_ingress), written by the daemon through
+ * the mmap'ed .bss (all zero at load). */
+struct vxp_ingress vxp_in;
+
 /* VNI allow-list, one bit per VNI: word vni / 64, bit vni % 64. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -94,9 +98,8 @@ enum vxp_frag_kind {
 struct vxp_pkt {
 	__u32 len; /* frame length as received */
 	__u32 vni;
-	__u32 events;		   /* bit per enum vxp_event */
-	void *inner;		   /* inner Ethernet header, before decapsulation */
-	__u8 outer_dmac[ETH_ALEN]; /* the ingress interface's own address */
+	__u32 events; /* bit per enum vxp_event */
+	void *inner;  /* inner Ethernet header, before decapsulation */
 	__u8 inner_smac[ETH_ALEN];
 	__be16 l3_proto; /* inner ETH_P_IP or ETH_P_IPV6 */
 	__u8 l4_proto;

@@ -144,6 +144,15 @@ struct vxp_settings {
 	__u32 reserved;
 };
 
+/* The ingress interface as the program sees it, in its .bss (vxp_in), kept
+ * current by the daemon from netlink: its MAC, the destination of whatever
+ * the kernel takes over (the outer frame's may be multicast, or another
+ * host's). */
+struct vxp_ingress {
+	__u8 mac[6];
+	__u16 pad;
+};
+
 #define VXP_AF_INET  4
 #define VXP_AF_INET6 6
 

@@ -155,7 +155,6 @@ static void step1(const struct model_settings *set, const uint8_t *f, size_t len
 		return;
 	m->kind = MODEL_DECAP;
 	m->l3 = udp + 16; /* the inner Ethernet header, for now */
-	memcpy(m->outer_dmac, f, 6);
 }
 
 /* Step 2: the inner Ethernet header and up to two tags. */

@@ -43,7 +43,6 @@ struct model_frame {
 	int inner_vlans;
 	size_t l3;	    /* offset of the inner L3 header in the input */
 	uint16_t ethertype; /* inner, after its tags */
-	uint8_t outer_dmac[6];
 	uint8_t inner_smac[6];
 	/* step 3 */
 	int family;   /* 4 or 6 when the inner packet is IP */

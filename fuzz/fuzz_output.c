@@ -11,6 +11,7 @@
 #include "fuzz.h"
 
 static const uint8_t mac_gw[] = MAC_GW, mac_out0[] = MAC_OUT0, mac_mtu0[] = MAC_MTU0;
+static const uint8_t mac_in0[] = MAC_IN0; /* the ingress interface's own */
 static const uint8_t mac_mtu_gw[] = { 0x02, 0x00, 0x00, 0x00, 0x03, 0x02 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -118,8 +119,8 @@ static void check_macs(const struct model_frame *m, const uint8_t *out, bool for
 			broken("forward-mtu", "%u bytes forwarded out of a 1280-byte MTU", m->tot);
 		return;
 	}
-	if (memcmp(out, m->outer_dmac, 6) || memcmp(out + 6, m->inner_smac, 6))
-		broken("kernel-macs", "handed to the kernel without the outer destination MAC "
+	if (memcmp(out, mac_in0, 6) || memcmp(out + 6, m->inner_smac, 6))
+		broken("kernel-macs", "handed to the kernel without the ingress interface's MAC "
 				      "and the inner source MAC");
 }
 

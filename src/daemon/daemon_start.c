@@ -55,6 +55,21 @@ static int interface_ready(const struct daemon *d, struct netdev_info *nd, const
 	return netdev_query(nd->name, nd);
 }
 
+/* Where the kernel hand-over sends frames; the netlink module keeps it
+ * current afterwards. */
+static int set_ingress_mac(struct daemon *d)
+{
+	unsigned char mac[6];
+	int err = netdev_mac(d->in.name, mac);
+
+	if (err) {
+		log_err("Failed to read the address of '%s': %s", d->in.name, strerror(-err));
+		return err;
+	}
+	datapath_set_ingress_mac(d->dp, mac);
+	return 0;
+}
+
 static int attach_one(struct daemon *d, int prog_fd, const struct netdev_info *nd, const char *role,
 		      enum xdp_mode *ret_mode)
 {
@@ -192,7 +207,9 @@ static int load_datapath(struct daemon *d, struct fdstore *s)
 		log_verifier_tail();
 		return err;
 	}
-	err = daemon_apply(d, &d->cfg);
+	err = set_ingress_mac(d);
+	if (!err)
+		err = daemon_apply(d, &d->cfg);
 	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))
 		log_err("Failed to add '%s' to the transmit ports: %s", d->out.name,
 			strerror(-err));

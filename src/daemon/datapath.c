@@ -314,6 +314,14 @@ void datapath_set_drop_unmatched(struct datapath *dp, bool drop)
 	cfg_set_flag(dp, VXP_SETTINGS_DROP_UNMATCHED, drop);
 }
 
+/* One packet may see a MAC half written, while it changes: it then goes to
+ * the kernel under neither address, and is dropped there. */
+void datapath_set_ingress_mac(struct datapath *dp, const uint8_t mac[6])
+{
+	memcpy(dp->skel->bss->vxp_in.mac, mac, sizeof(dp->skel->bss->vxp_in.mac));
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
 int datapath_add_tx_port(struct datapath *dp, int ifindex)
 {
 	uint32_t key = ifindex, val = ifindex;

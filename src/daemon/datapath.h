@@ -48,6 +48,8 @@ int datapath_frag_fd(const struct datapath *dp);
 int datapath_neigh_fd(const struct datapath *dp);
 /* Drop what no NAT rule matches (VXP_SETTINGS_DROP_UNMATCHED), or forward it. */
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
+/* The ingress interface's own MAC: where the kernel hand-over sends a frame. */
+void datapath_set_ingress_mac(struct datapath *dp, const uint8_t mac[6]);
 int datapath_add_tx_port(struct datapath *dp, int ifindex);
 int datapath_del_tx_port(struct datapath *dp, int ifindex);
 

@@ -38,6 +38,24 @@ static const struct dp_case df_cases[] = {
 	  .events = EV(DF_CLEARED), .df_cleared = true },
 	/* with DF the kernel would answer "fragmentation needed", lowering
 	 * a real host's path MTU toward a real destination */
+	/* the stack drops a frame to a multicast or another host's MAC as not
+	 * its own: the hand-over must carry in0's */
+	{ "to the kernel from a multicast outer frame: in0's MAC",
+	  .in = { .vxlan = true,
+		  .outer_l2 = { .dst = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, .src = MAC_PEER },
+		  IP_OUTER4,
+		  .vni = 42,
+		  L2_INNER,
+		  DF_PKT("10.5.0.2", 1450) },
+	  .reason = VXP_REASON_FRAG_NEEDED, .events = EV(DF_CLEARED), .df_cleared = true },
+	{ "to the kernel from an outer frame to another host's MAC: in0's",
+	  .in = { .vxlan = true,
+		  .outer_l2 = { .dst = { 0x02, 0x00, 0x00, 0x00, 0x09, 0x09 }, .src = MAC_PEER },
+		  IP_OUTER6,
+		  .vni = 42,
+		  L2_INNER,
+		  DF_PKT("10.5.0.2", 1450) },
+	  .reason = VXP_REASON_FRAG_NEEDED, .events = EV(DF_CLEARED), .df_cleared = true },
 	{ "DF below the threshold, too big for mtu0: cleared all the same",
 	  .in = { VX4, DF_PKT("10.5.0.2", 1300) }, .reason = VXP_REASON_FRAG_NEEDED,
 	  .events = EV(DF_CLEARED), .df_cleared = true },

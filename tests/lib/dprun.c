@@ -26,6 +26,7 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 void dp_env_setup(struct dp_env *env)
 {
 	static const uint32_t vnis[] = DP_TEST_VNIS;
+	static const uint8_t in0_mac[] = MAC_IN0;
 	int err;
 
 	testnet_setup(&env->tn);
@@ -34,6 +35,7 @@ void dp_env_setup(struct dp_env *env)
 	if (!env->dp)
 		tap_bail("loading the data plane: %s", strerror(errno));
 	env->prog_fd = datapath_pipeline_fd(env->dp);
+	datapath_set_ingress_mac(env->dp, in0_mac);
 	err = datapath_set_vni_filter(env->dp, vnis, sizeof(vnis) / sizeof(vnis[0]));
 	if (!err)
 		err = datapath_add_tx_port(env->dp, env->tn.out0);
@@ -168,7 +170,7 @@ bool dp_counted(const struct vxp_stats *delta, int reason, uint64_t len, uint32_
  * program's output. */
 static size_t expected_frame(const struct dp_case *c, int outcome, uint8_t *want)
 {
-	static const uint8_t gw[] = MAC_GW, out0[] = MAC_OUT0;
+	static const uint8_t gw[] = MAC_GW, out0[] = MAC_OUT0, in0[] = MAC_IN0;
 	struct pkt_spec s = c->in;
 
 	s.vxlan = false;
@@ -177,8 +179,8 @@ static size_t expected_frame(const struct dp_case *c, int outcome, uint8_t *want
 		memcpy(s.l2.dst, c->fwd_dmac ? c->fwd_dmac : gw, 6);
 		memcpy(s.l2.src, c->fwd_smac ? c->fwd_smac : out0, 6);
 		s.ip.ttl = (uint8_t)((c->in.ip.ttl ? c->in.ip.ttl : 64) - 1);
-	} else {
-		memcpy(s.l2.dst, c->in.outer_l2.dst, 6);
+	} else { /* to the kernel: addressed to in0, whatever the outer frame was */
+		memcpy(s.l2.dst, in0, 6);
 		memcpy(s.l2.src, c->in.l2.src, 6);
 	}
 	if (c->nat_addr)
