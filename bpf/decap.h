@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Contract steps 1 and 2: recognise our VXLAN traffic without touching anything
- * else, then strip the outer headers. */
+/* Contract steps 1 and 2: recognise our VXLAN traffic (to one of the ingress
+ * interface's own addresses) without touching anything else, then strip the
+ * outer headers. */
 #ifndef VXP_DECAP_H
 #define VXP_DECAP_H
 
+#include <stdbool.h>
 #include <linux/udp.h>
 #include "parse.h"
 #include "maps.h"
@@ -19,8 +21,9 @@ static __always_inline int vni_allowed(__u32 vni)
 	return bits && (*bits >> (vni & 63)) & 1;
 }
 
-/* Outer IPv4 or IPv6 carrying UDP; IPv4 fragments are not ours. */
-static __always_inline int outer_l3_is_udp(struct cursor *c, int proto)
+/* Outer IPv4 or IPv6 carrying UDP; IPv4 fragments are not ours. Returns the
+ * family (0: neither) and where the destination address is. */
+static __always_inline int outer_l3_is_udp(struct cursor *c, int proto, void **ret_daddr)
 {
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
@@ -28,14 +31,49 @@ static __always_inline int outer_l3_is_udp(struct cursor *c, int proto)
 	if (proto == bpf_htons(ETH_P_IP)) {
 		if (parse_iphdr(c, &iph) != IPPROTO_UDP)
 			return 0;
-		return !(iph->frag_off & bpf_htons(IP_MF | IP_OFFSET));
+		if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+			return 0;
+		*ret_daddr = &iph->daddr;
+		return VXP_AF_INET;
 	}
-	if (proto == bpf_htons(ETH_P_IPV6))
-		return parse_ipv6hdr(c, &ip6h) == IPPROTO_UDP;
+	if (proto == bpf_htons(ETH_P_IPV6) && parse_ipv6hdr(c, &ip6h) == IPPROTO_UDP) {
+		*ret_daddr = &ip6h->daddr;
+		return VXP_AF_INET6;
+	}
 	return 0;
 }
 
-/* Step 1. Reads only: whatever is not ours leaves byte for byte unchanged. */
+/* One of the ingress interface's own addresses: a few, compared in turn. */
+static __always_inline bool daddr_is_local(int family, void *daddr, void *end)
+{
+	__u32 n, i;
+	__u64 hi, lo;
+	__be32 v4;
+
+	if (family == VXP_AF_INET) {
+		if (daddr + sizeof(v4) > end)
+			return false;
+		v4 = *(__be32 *)daddr;
+		n = vxp_in.n4;
+		for (i = 0; i < VXP_LOCAL_ADDRS_MAX && i < n; i++)
+			if (vxp_in.v4[i] == v4)
+				return true;
+		return false;
+	}
+	if (daddr + 16 > end)
+		return false;
+	hi = *(__u64 *)daddr;
+	lo = *(__u64 *)(daddr + 8);
+	n = vxp_in.n6;
+	for (i = 0; i < VXP_LOCAL_ADDRS_MAX && i < n; i++)
+		if (vxp_in.v6[i][0] == hi && vxp_in.v6[i][1] == lo)
+			return true;
+	return false;
+}
+
+/* Step 1. Reads only: whatever is not ours leaves byte for byte unchanged.
+ * The port before the address: traffic to the host's other ports pays for
+ * the least. */
 static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	struct cursor c = { (void *)(long)ctx->data, (void *)(long)ctx->data_end };
@@ -43,10 +81,14 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 	struct vxlan_hdr *vxh;
 	struct udphdr *udph;
 	struct ethhdr *eth;
-	int proto;
+	void *daddr = NULL;
+	int proto, family;
 
 	proto = parse_ethhdr(&c, &eth);
-	if (proto < 0 || !outer_l3_is_udp(&c, proto))
+	if (proto < 0)
+		return VXP_NOT_OURS;
+	family = outer_l3_is_udp(&c, proto, &daddr);
+	if (!family)
 		return VXP_NOT_OURS;
 	udph = c.pos;
 	vxh = (void *)(udph + 1);
@@ -54,8 +96,10 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 		return VXP_NOT_OURS;
 	if (udph->dest != bpf_htons(vxlan_port))
 		return VXP_NOT_OURS;
-	/* Ours by port from here: the packet state starts now, so that traffic
-	 * that is not ours does not pay for it. */
+	if (!daddr_is_local(family, daddr, c.end))
+		return VXP_NOT_OURS;
+	/* Ours by address and port from here: the packet state starts now, so
+	 * that traffic that is not ours does not pay for it. */
 	__builtin_memset(p, 0, sizeof(*p));
 	p->len = len;
 	/* to our port but not for us: counted, since a VNI list that misses the

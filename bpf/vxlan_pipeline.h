@@ -147,10 +147,16 @@ struct vxp_settings {
 /* The ingress interface as the program sees it, in its .bss (vxp_in), kept
  * current by the daemon from netlink: its MAC, the destination of whatever
  * the kernel takes over (the outer frame's may be multicast, or another
- * host's). */
+ * host's); its addresses, the only outer destinations whose VXLAN is ours
+ * (contract step 1). A few, compared in turn: cheaper than a hash lookup. */
+#define VXP_LOCAL_ADDRS_MAX 16 /* per family */
+
 struct vxp_ingress {
 	__u8 mac[6];
-	__u16 pad;
+	__u8 n4; /* addresses in v4[], then in v6[] */
+	__u8 n6;
+	__be32 v4[VXP_LOCAL_ADDRS_MAX];
+	__u64 v6[VXP_LOCAL_ADDRS_MAX][2]; /* the 16 bytes as two words */
 };
 
 #define VXP_AF_INET  4

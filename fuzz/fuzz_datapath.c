@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "dprun.h"
@@ -27,8 +28,15 @@
 #define FRAME_MAX 3520
 
 static const uint32_t vnis[] = DP_TEST_VNIS;
+/* in0's own (dp_env_setup()), and the captures' mirror targets, so that the
+ * seeds from tests/data/pcaps are ours too */
+static const char *const local_text[] = { "10.0.0.1",	  "fd00::1",	   "10.10.11.11",
+					  "192.168.5.11", "192.168.56.21", "192.168.56.22" };
+static uint8_t local4[8][4], local6[8][16];
 static struct nat_rule rules[32];
 static struct model_settings set = {
+	.local4 = local4,
+	.local6 = local6,
 	.vnis = vnis,
 	.n_vnis = sizeof(vnis) / sizeof(vnis[0]),
 	.vxlan_port = VXP_VXLAN_PORT_DEFAULT,
@@ -192,6 +200,25 @@ static void frag_clear(void)
 	model_frag_reset();
 }
 
+/* The same addresses for the program and the model. */
+static void locals_init(void)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(local_text) / sizeof(local_text[0]); i++) {
+		if (strchr(local_text[i], ':'))
+			inet_pton(AF_INET6, local_text[i], local6[set.n_local6++]);
+		else
+			inet_pton(AF_INET, local_text[i], local4[set.n_local4++]);
+		err = dp_env_local(&env, local_text[i]);
+	}
+	if (err) {
+		fprintf(stderr, "fuzz_datapath: local addresses: %s\n", strerror(-err));
+		exit(1);
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -206,6 +233,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	rules_init();
 	dp_env_setup(&env);
+	locals_init();
 	dp_env_nat(&env, rules, set.n_rules);
 	set.drop_unmatched = drop && !strcmp(drop, "1");
 	verbose = v && !strcmp(v, "1");

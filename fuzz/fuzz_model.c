@@ -117,8 +117,22 @@ static bool vni_allowed(const struct model_settings *set, uint32_t vni)
 	return false;
 }
 
+static bool is_local(const struct model_settings *set, int family, const uint8_t *daddr)
+{
+	size_t i;
+
+	for (i = 0; family == 4 && i < set->n_local4; i++)
+		if (!memcmp(set->local4[i], daddr, 4))
+			return true;
+	for (i = 0; family == 6 && i < set->n_local6; i++)
+		if (!memcmp(set->local6[i], daddr, 16))
+			return true;
+	return false;
+}
+
 /* Step 1: outer IPv4 (any IHL, not a fragment) or IPv6 (no extension
- * headers), UDP to our port, VXLAN with the I flag and an allowed VNI. */
+ * headers) to one of the ingress interface's own addresses, UDP to our
+ * port, VXLAN with the I flag and an allowed VNI. */
 static void step1(const struct model_settings *set, const uint8_t *f, size_t len,
 		  struct model_frame *m)
 {
@@ -147,6 +161,8 @@ static void step1(const struct model_settings *set, const uint8_t *f, size_t len
 		return;
 	}
 	if (udp + 16 > len || model_get16(f + udp + 2) != set->vxlan_port)
+		return;
+	if (!is_local(set, m->outer_family, f + off + (m->outer_family == 4 ? 16 : 24)))
 		return;
 	m->kind = MODEL_FILTERED;
 	m->reason = VXP_REASON_VXLAN_FILTERED;

@@ -70,6 +70,11 @@ struct model_frame {
 };
 
 struct model_settings {
+	/* the ingress interface's own addresses: only VXLAN to them is ours */
+	const uint8_t (*local4)[4];
+	size_t n_local4;
+	const uint8_t (*local6)[16];
+	size_t n_local6;
 	const uint32_t *vnis;
 	size_t n_vnis;
 	uint16_t vxlan_port;

@@ -38,14 +38,14 @@ esac
 #           run the container
 DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libbpf-dev libelf-dev zlib1g-dev libconfig-dev libsystemd-dev libcap-dev libmicrohttpd-dev
-	libcurl4-openssl-dev libjansson-dev
+	libcurl4-openssl-dev libjansson-dev libmnl-dev
 	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
 	shellcheck python3-yaml cloud-init valgrind
 	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container
 	prometheus podman runc"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
-	libcurl-devel jansson-devel
+	libcurl-devel jansson-devel libmnl-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
 	groff-base ShellCheck python3-pyyaml cloud-init valgrind compiler-rt
 	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container

@@ -38,6 +38,7 @@ struct daemon_rates {
 	double nat_hit_pct;
 };
 
+struct daemon_ingress;
 struct datapath;
 struct features;
 struct http;
@@ -53,6 +54,7 @@ struct daemon {
 	enum privs_need privs;
 	struct http *http;
 	struct features *features;
+	struct daemon_ingress *ingress; /* the ingress's MAC and addresses, from netlink */
 	int epfd, sigfd, statfd, wdfd;
 	struct vxp_stats prev;
 	uint64_t prev_ns;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The daemon's one thread: an epoll loop over a signalfd (SIGTERM and SIGINT
  * stop, SIGHUP reloads), a timerfd for statistics and one for systemd's
- * watchdog. No work happens in signal handlers; there are none. */
+ * watchdog, and the netlink socket that follows the ingress's addresses. No
+ * work happens in signal handlers; there are none. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_ingress.h"
 #include "daemon_health.h"
 #include "daemon_loop.h"
 #include "daemon_reload.h"
@@ -151,6 +153,8 @@ static int loop_setup(struct daemon *d)
 		err = loop_add(d->epfd, http[i]);
 	for (i = 0; !err && i < nf; i++)
 		err = loop_add(d->epfd, feat[i]);
+	if (!err)
+		err = loop_add(d->epfd, daemon_ingress_fd(d));
 	return err;
 }
 
@@ -207,6 +211,8 @@ int daemon_run(struct daemon *d)
 			} else if (ev[i].data.fd == d->wdfd) {
 				drain(d->wdfd);
 				notify_watchdog();
+			} else if (ev[i].data.fd == daemon_ingress_fd(d)) {
+				daemon_ingress_run(d);
 			} else {
 				features_run(d->features, ev[i].data.fd);
 			}

@@ -10,6 +10,7 @@
 
 #include "attach.h"
 #include "daemon.h"
+#include "daemon_ingress.h"
 #include "daemon_reload.h"
 #include "daemon_start.h"
 #include "daemon_takeover.h"
@@ -53,21 +54,6 @@ static int interface_ready(const struct daemon *d, struct netdev_info *nd, const
 		return err;
 	}
 	return netdev_query(nd->name, nd);
-}
-
-/* Where the kernel hand-over sends frames; the netlink module keeps it
- * current afterwards. */
-static int set_ingress_mac(struct daemon *d)
-{
-	unsigned char mac[6];
-	int err = netdev_mac(d->in.name, mac);
-
-	if (err) {
-		log_err("Failed to read the address of '%s': %s", d->in.name, strerror(-err));
-		return err;
-	}
-	datapath_set_ingress_mac(d->dp, mac);
-	return 0;
 }
 
 static int attach_one(struct daemon *d, int prog_fd, const struct netdev_info *nd, const char *role,
@@ -207,7 +193,9 @@ static int load_datapath(struct daemon *d, struct fdstore *s)
 		log_verifier_tail();
 		return err;
 	}
-	err = set_ingress_mac(d);
+	/* the ingress's MAC and addresses before the program is attached: it
+	 * takes no VXLAN before it knows them */
+	err = daemon_ingress_start(d);
 	if (!err)
 		err = daemon_apply(d, &d->cfg);
 	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))
@@ -281,6 +269,7 @@ void daemon_shutdown(struct daemon *d)
 	d->http = NULL;
 	features_close(d->features);
 	d->features = NULL;
+	daemon_ingress_stop(d);
 	datapath_close(d->dp);
 	d->dp = NULL;
 	conf_free(&d->cfg);

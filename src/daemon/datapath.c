@@ -322,6 +322,80 @@ void datapath_set_ingress_mac(struct datapath *dp, const uint8_t mac[6])
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
+static int local_find(const struct vxp_ingress *in, int family, const void *addr)
+{
+	unsigned i;
+
+	if (family == VXP_AF_INET) {
+		for (i = 0; i < in->n4; i++)
+			if (!memcmp(&in->v4[i], addr, 4))
+				return (int)i;
+		return -1;
+	}
+	for (i = 0; i < in->n6; i++)
+		if (!memcmp(in->v6[i], addr, 16))
+			return (int)i;
+	return -1;
+}
+
+/* The program reads the count, then the entries below it: an entry is
+ * written whole before the count shows it. */
+int datapath_add_local_addr(struct datapath *dp, int family, const void *addr)
+{
+	struct vxp_ingress *in = &dp->skel->bss->vxp_in;
+	__u8 *n = family == VXP_AF_INET ? &in->n4 : &in->n6;
+
+	if (family != VXP_AF_INET && family != VXP_AF_INET6)
+		return -EAFNOSUPPORT;
+	if (local_find(in, family, addr) >= 0)
+		return 0;
+	if (*n >= VXP_LOCAL_ADDRS_MAX)
+		return -ENOSPC;
+	if (family == VXP_AF_INET)
+		memcpy(&in->v4[*n], addr, 4);
+	else
+		memcpy(in->v6[*n], addr, 16);
+	__atomic_store_n(n, (__u8)(*n + 1), __ATOMIC_RELEASE);
+	return 1;
+}
+
+int datapath_local_addrs(const struct datapath *dp, int family, union vxp_addr *out, size_t max)
+{
+	const struct vxp_ingress *in = &dp->skel->bss->vxp_in;
+	unsigned n = family == VXP_AF_INET ? in->n4 : in->n6, i;
+
+	for (i = 0; out && i < n && i < max; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		if (family == VXP_AF_INET)
+			out[i].v4 = in->v4[i];
+		else
+			memcpy(&out[i], in->v6[i], 16);
+	}
+	return (int)n;
+}
+
+/* The last entry moves over the removed one before the count drops: an
+ * address that stays is found, whole, at one of its two places throughout. */
+int datapath_del_local_addr(struct datapath *dp, int family, const void *addr)
+{
+	struct vxp_ingress *in = &dp->skel->bss->vxp_in;
+	__u8 *n = family == VXP_AF_INET ? &in->n4 : &in->n6;
+	int i, last;
+
+	if (family != VXP_AF_INET && family != VXP_AF_INET6)
+		return -EAFNOSUPPORT;
+	i = local_find(in, family, addr);
+	if (i < 0)
+		return -ENOENT;
+	last = *n - 1;
+	if (i != last && family == VXP_AF_INET)
+		in->v4[i] = in->v4[last];
+	else if (i != last)
+		memcpy(in->v6[i], in->v6[last], 16);
+	__atomic_store_n(n, (__u8)last, __ATOMIC_RELEASE);
+	return 0;
+}
+
 int datapath_add_tx_port(struct datapath *dp, int ifindex)
 {
 	uint32_t key = ifindex, val = ifindex;

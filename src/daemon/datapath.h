@@ -50,6 +50,16 @@ int datapath_neigh_fd(const struct datapath *dp);
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
 /* The ingress interface's own MAC: where the kernel hand-over sends a frame. */
 void datapath_set_ingress_mac(struct datapath *dp, const uint8_t mac[6]);
+/* Contract step 1: only VXLAN to one of the ingress interface's own addresses
+ * is ours. family is VXP_AF_INET or VXP_AF_INET6, addr 4 or 16 bytes. Adding
+ * an address already there returns 0, a new one 1; -ENOSPC beyond
+ * VXP_LOCAL_ADDRS_MAX. */
+int datapath_add_local_addr(struct datapath *dp, int family, const void *addr);
+/* -ENOENT when it was not there. */
+int datapath_del_local_addr(struct datapath *dp, int family, const void *addr);
+/* The addresses of family in use, up to max of them into out (may be NULL);
+ * returns how many there are. */
+int datapath_local_addrs(const struct datapath *dp, int family, union vxp_addr *out, size_t max);
 int datapath_add_tx_port(struct datapath *dp, int ifindex);
 int datapath_del_tx_port(struct datapath *dp, int ifindex);
 

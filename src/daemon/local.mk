@@ -9,6 +9,7 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/daemon.h \
 	src/daemon/daemon_cli.c src/daemon/daemon_cli.h \
 	src/daemon/daemon_health.c src/daemon/daemon_health.h \
+	src/daemon/daemon_ingress.c src/daemon/daemon_ingress.h \
 	src/daemon/daemon_loop.c src/daemon/daemon_loop.h \
 	src/daemon/daemon_reload.c src/daemon/daemon_reload.h \
 	src/daemon/daemon_start.c src/daemon/daemon_start.h \

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # libvxp: what two or more programs share (configuration, logging, addresses,
-# interfaces, NAT table, counters, privileges, the HTTP client). It depends on
-# no program: nothing here includes daemon/, cli/ or trafficgen/.
+# interfaces and their rtnetlink events, NAT table, counters, privileges, the
+# HTTP client). It depends on no program: nothing here includes daemon/, cli/
+# or trafficgen/.
 noinst_LIBRARIES += src/libvxp/libvxp.a
 src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/addr.c src/libvxp/addr.h \
@@ -16,11 +17,12 @@ src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/log.c src/libvxp/log.h \
 	src/libvxp/nat_table.c src/libvxp/nat_table.h \
 	src/libvxp/netdev.c src/libvxp/netdev.h \
+	src/libvxp/netlink.c src/libvxp/netlink.h \
 	src/libvxp/privs.c src/libvxp/privs.h \
 	src/libvxp/stats.c src/libvxp/stats.h
 src_libvxp_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
-	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS) $(LIBCURL_CFLAGS)
+	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS) $(LIBCURL_CFLAGS) $(LIBMNL_CFLAGS)
 
 # what a program links for libvxp: the library, then what it needs
 LIBVXP_LIBS = src/libvxp/libvxp.a $(LIBBPF_LIBS) $(LIBELF_LIBS) $(LIBCONFIG_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS) $(LIBCURL_LIBS)
+	$(LIBSYSTEMD_LIBS) $(LIBCAP_LIBS) $(LIBCURL_LIBS) $(LIBMNL_LIBS)

@@ -66,16 +66,6 @@ int netdev_query(const char *name, struct netdev_info *ret)
 	return 0;
 }
 
-int netdev_mac(const char *name, unsigned char mac[6])
-{
-	struct ifreq ifr = { 0 };
-	int err = ioctl_ifr(name, SIOCGIFHWADDR, &ifr);
-
-	if (!err)
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	return err;
-}
-
 static bool is_ena(const struct netdev_info *nd)
 {
 	return !strcmp(nd->driver, "ena");

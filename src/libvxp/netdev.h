@@ -38,8 +38,6 @@ struct netdev_stat {
 /* The driver's ethtool -S counters whose names contain match. Returns their
  * number (at most max), or -errno. */
 int netdev_ethtool_stats(const char *name, const char *match, struct netdev_stat *out, size_t max);
-/* The interface's hardware address. Returns 0 or -errno. */
-int netdev_mac(const char *name, unsigned char mac[6]);
 /* Up and with a carrier. */
 bool netdev_running(const char *name);
 

@@ -127,6 +127,10 @@ int main(void)
 	size_t i;
 
 	dp_env_setup(&env);
+	/* the captures' mirror targets, as if they were in0's */
+	if (dp_env_local(&env, "10.10.11.11") || dp_env_local(&env, "192.168.5.11") ||
+	    dp_env_local(&env, "192.168.56.21") || dp_env_local(&env, "192.168.56.22"))
+		tap_bail("the captures' outer destinations as the ingress's addresses");
 	for (i = 0; i < ARRAY_SIZE(captures); i++)
 		check_capture(&env, &captures[i]);
 	dp_env_teardown(&env);

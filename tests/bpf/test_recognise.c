@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Contract step 1: everything that is not VXLAN on the configured port with the
- * I flag and an allowed VNI comes back with XDP_PASS, byte for byte unchanged;
- * only what reached the VXLAN port is counted. */
+/* Contract step 1: everything that is not VXLAN to one of in0's own addresses
+ * on the configured port with the I flag and an allowed VNI comes back with
+ * XDP_PASS, byte for byte unchanged; only what reached the VXLAN port of one
+ * of those addresses is counted. */
 #include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
 
 #include "specs.h"
 #include "tap.h"
@@ -164,6 +168,44 @@ static const struct dp_case cases[] = {
 		  UDP4("10.0.5.1", "10.2.0.2"),
 		  PORTS(1000, 2000) },
 	  .reason = VXP_NOT_OURS },
+	/* the NIC may deliver frames for other hosts (promiscuous mode, a
+	 * shared segment, a mirror of a mirror): not ours, whatever the port */
+	{ "VXLAN to another host's IPv4 address",
+	  .in = { .vxlan = true,
+		  L2_OUTER,
+		  .outer_ip = { .family = 4, .src = "10.0.0.2", .dst = "10.99.99.99" },
+		  .vni = 42,
+		  L2_INNER,
+		  UDP4("10.0.5.1", "10.2.0.2"),
+		  PORTS(1000, 2000) },
+	  .reason = VXP_NOT_OURS },
+	{ "VXLAN to another host's IPv6 address",
+	  .in = { .vxlan = true,
+		  L2_OUTER,
+		  .outer_ip = { .family = 6, .src = "fd00::2", .dst = "fd00::99" },
+		  .vni = 42,
+		  L2_INNER,
+		  UDP4("10.0.5.1", "10.2.0.2"),
+		  PORTS(1000, 2000) },
+	  .reason = VXP_NOT_OURS },
+	{ "VXLAN to in0's IPv4 broadcast address",
+	  .in = { .vxlan = true,
+		  L2_OUTER,
+		  .outer_ip = { .family = 4, .src = "10.0.0.2", .dst = "10.0.0.255" },
+		  .vni = 42,
+		  L2_INNER,
+		  UDP4("10.0.5.1", "10.2.0.2"),
+		  PORTS(1000, 2000) },
+	  .reason = VXP_NOT_OURS },
+	{ "VXLAN with a VNI not allowed, to another host: not counted",
+	  .in = { .vxlan = true,
+		  L2_OUTER,
+		  .outer_ip = { .family = 4, .src = "10.0.0.2", .dst = "10.99.99.99" },
+		  .vni = 43,
+		  L2_INNER,
+		  UDP4("10.0.5.1", "10.2.0.2"),
+		  PORTS(1000, 2000) },
+	  .reason = VXP_NOT_OURS },
 	{ "outer ethertype unknown",
 	  .in = { .vxlan = true,
 		  .outer_l2 = { .dst = MAC_IN0, .src = MAC_PEER, .ethertype = 0x88b5 },
@@ -175,6 +217,67 @@ static const struct dp_case cases[] = {
 	  .reason = VXP_NOT_OURS },
 };
 
+#define VX_TO(fam, dst_)                                                             \
+	{                                                                            \
+		.vxlan = true, L2_OUTER,                                             \
+		.outer_ip = { .family = fam,                                         \
+			      .src = fam == 4 ? "10.0.0.2" : "fd00::2",              \
+			      .dst = dst_ },                                         \
+		.vni = 42, L2_INNER, UDP4("10.0.5.1", "10.2.0.2"), PORTS(1000, 2000) \
+	}
+
+static void check_to(struct dp_env *env, const char *name, struct pkt_spec in, int reason)
+{
+	struct dp_case c = { name, .in = in, .reason = reason };
+
+	dp_case_check(env, &c);
+}
+
+/* The daemon keeps the set current from netlink: an address added is ours
+ * at once, one removed no longer. */
+static void check_local_addresses(struct dp_env *env)
+{
+	uint8_t a[16], b[16];
+	int i, err = 0;
+
+	inet_pton(AF_INET, "10.0.0.7", a);
+	check_to(env, "10.0.0.7 before it is in0's", (struct pkt_spec)VX_TO(4, "10.0.0.7"),
+		 VXP_NOT_OURS);
+	tap_ok(datapath_add_local_addr(env->dp, VXP_AF_INET, a) == 1, "10.0.0.7 added");
+	tap_ok(!datapath_add_local_addr(env->dp, VXP_AF_INET, a), "... twice is once");
+	check_to(env, "10.0.0.7 once it is in0's", (struct pkt_spec)VX_TO(4, "10.0.0.7"),
+		 VXP_REASON_FORWARDED);
+	check_to(env, "10.0.0.1 still", (struct pkt_spec)VX_TO(4, "10.0.0.1"),
+		 VXP_REASON_FORWARDED);
+	tap_ok(!datapath_del_local_addr(env->dp, VXP_AF_INET, a), "10.0.0.7 removed");
+	tap_ok(datapath_del_local_addr(env->dp, VXP_AF_INET, a) == -ENOENT, "... once");
+	check_to(env, "10.0.0.7 once removed", (struct pkt_spec)VX_TO(4, "10.0.0.7"), VXP_NOT_OURS);
+	check_to(env, "10.0.0.1 still after it", (struct pkt_spec)VX_TO(4, "10.0.0.1"),
+		 VXP_REASON_FORWARDED);
+	inet_pton(AF_INET6, "fd00::7", b);
+	tap_ok(datapath_add_local_addr(env->dp, VXP_AF_INET6, b) == 1, "fd00::7 added");
+	check_to(env, "fd00::7 once it is in0's", (struct pkt_spec)VX_TO(6, "fd00::7"),
+		 VXP_REASON_FORWARDED);
+	tap_ok(!datapath_del_local_addr(env->dp, VXP_AF_INET6, b), "fd00::7 removed");
+	check_to(env, "fd00::7 once removed", (struct pkt_spec)VX_TO(6, "fd00::7"), VXP_NOT_OURS);
+	check_to(env, "fd00::1 still", (struct pkt_spec)VX_TO(6, "fd00::1"), VXP_REASON_FORWARDED);
+	/* the set is bounded: the last one that fits is still compared */
+	for (i = 1; err >= 0 && i < VXP_LOCAL_ADDRS_MAX; i++) {
+		a[3] = (uint8_t)(100 + i);
+		err = datapath_add_local_addr(env->dp, VXP_AF_INET, a);
+	}
+	tap_ok(err == 1, "%d IPv4 addresses in all", VXP_LOCAL_ADDRS_MAX);
+	check_to(env, "the last of them is ours", (struct pkt_spec)VX_TO(4, "10.0.0.115"),
+		 VXP_REASON_FORWARDED);
+	a[3] = 200;
+	tap_ok(datapath_add_local_addr(env->dp, VXP_AF_INET, a) == -ENOSPC,
+	       "one more does not fit");
+	for (i = 1; i < VXP_LOCAL_ADDRS_MAX; i++) {
+		a[3] = (uint8_t)(100 + i);
+		datapath_del_local_addr(env->dp, VXP_AF_INET, a);
+	}
+}
+
 int main(void)
 {
 	struct dp_env env;
@@ -183,6 +286,7 @@ int main(void)
 	dp_env_setup(&env);
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		dp_case_check(&env, &cases[i]);
+	check_local_addresses(&env);
 	dp_env_teardown(&env);
 	return tap_done();
 }

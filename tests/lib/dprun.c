@@ -36,13 +36,29 @@ void dp_env_setup(struct dp_env *env)
 		tap_bail("loading the data plane: %s", strerror(errno));
 	env->prog_fd = datapath_pipeline_fd(env->dp);
 	datapath_set_ingress_mac(env->dp, in0_mac);
-	err = datapath_set_vni_filter(env->dp, vnis, sizeof(vnis) / sizeof(vnis[0]));
+	err = dp_env_local(env, "10.0.0.1");
+	if (!err)
+		err = dp_env_local(env, "fd00::1");
+	if (!err)
+		err = datapath_set_vni_filter(env->dp, vnis, sizeof(vnis) / sizeof(vnis[0]));
 	if (!err)
 		err = datapath_add_tx_port(env->dp, env->tn.out0);
 	if (!err)
 		err = datapath_add_tx_port(env->dp, env->tn.mtu0);
 	if (err)
 		tap_bail("configuring the data plane: %s", strerror(-err));
+}
+
+int dp_env_local(struct dp_env *env, const char *addr)
+{
+	uint8_t a[16];
+	bool v6 = strchr(addr, ':');
+
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, a) != 1)
+		tap_bail("bad local address '%s' in a test", addr);
+	int ret = datapath_add_local_addr(env->dp, v6 ? VXP_AF_INET6 : VXP_AF_INET, a);
+
+	return ret < 0 ? ret : 0;
 }
 
 void dp_env_teardown(struct dp_env *env)

@@ -45,8 +45,11 @@ struct dp_case {
 
 #define EV(name) (1U << VXP_EVENT_##name)
 
-/* Namespace, data plane loaded with DP_TEST_VNIS, tx ports out0 and mtu0. */
+/* Namespace, data plane loaded with DP_TEST_VNIS, tx ports out0 and mtu0,
+ * in0's MAC and addresses (10.0.0.1, fd00::1) as the ingress's. */
 void dp_env_setup(struct dp_env *env);
+/* One more address of the ingress (IPv4 or IPv6 text); 0 or -errno. */
+int dp_env_local(struct dp_env *env, const char *addr);
 void dp_env_teardown(struct dp_env *env);
 /* Installs a whole NAT rule set; bails out on failure. */
 void dp_env_nat(struct dp_env *env, const struct nat_rule *rules, size_t n);

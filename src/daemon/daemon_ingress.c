@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The ingress interface as the data plane must know it, kept current from
+ * rtnetlink events: its MAC (where the kernel hand-over sends frames) and its
+ * addresses (contract step 1: only VXLAN to one of them is ours). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "daemon.h"
+#include "daemon_ingress.h"
+#include "datapath.h"
+#include "libvxp/addr.h"
+#include "libvxp/log.h"
+#include "libvxp/netlink.h"
+
+#define SEEN_MAX (2 * VXP_LOCAL_ADDRS_MAX)
+
+struct ingress_addr {
+	int family; /* VXP_AF_INET or VXP_AF_INET6 */
+	union vxp_addr a;
+};
+
+struct daemon_ingress {
+	struct netlink *nl;
+	uint8_t mac[6];
+	/* a dump after lost events: what it showed, to remove what it did not */
+	bool syncing;
+	unsigned n_seen;
+	struct ingress_addr seen[SEEN_MAX];
+};
+
+static void addr_text(const struct ingress_addr *ia, char *buf, size_t size)
+{
+	addr_format(ia->family, &ia->a, 0, buf, size);
+}
+
+static void on_link(struct daemon *d, const struct nl_event *ev)
+{
+	struct daemon_ingress *in = d->ingress;
+	char mac[18];
+
+	if (ev->type != RTM_NEWLINK || !ev->has_mac || !memcmp(in->mac, ev->mac, 6))
+		return;
+	memcpy(in->mac, ev->mac, 6);
+	datapath_set_ingress_mac(d->dp, in->mac);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", in->mac[0], in->mac[1],
+		 in->mac[2], in->mac[3], in->mac[4], in->mac[5]);
+	log_info("ingress '%s' has the MAC %s: frames handed to the kernel go to it", d->in.name,
+		 mac);
+}
+
+static void note_seen(struct daemon_ingress *in, const struct ingress_addr *ia)
+{
+	if (in->syncing && in->n_seen < SEEN_MAX)
+		in->seen[in->n_seen++] = *ia;
+}
+
+static void drop_addr(struct daemon *d, const struct ingress_addr *ia)
+{
+	char text[ADDR_STR_MAX];
+
+	addr_text(ia, text, sizeof(text));
+	if (!datapath_del_local_addr(d->dp, ia->family, &ia->a))
+		log_info("ingress '%s' no longer has %s: VXLAN to it is not taken", d->in.name,
+			 text);
+}
+
+static void on_addr(struct daemon *d, const struct nl_event *ev)
+{
+	struct ingress_addr ia = { .family = ev->family == AF_INET ? VXP_AF_INET : VXP_AF_INET6 };
+	char text[ADDR_STR_MAX];
+	int ret;
+
+	memcpy(&ia.a, ev->addr, ia.family == VXP_AF_INET ? 4 : 16);
+	if (ev->type == RTM_DELADDR) {
+		drop_addr(d, &ia);
+		return;
+	}
+	note_seen(d->ingress, &ia);
+	addr_text(&ia, text, sizeof(text));
+	ret = datapath_add_local_addr(d->dp, ia.family, &ia.a);
+	if (ret > 0)
+		log_info("ingress '%s' has %s: VXLAN to it is taken", d->in.name, text);
+	else if (ret == -ENOSPC)
+		log_warn("ingress '%s' has %s, beyond the %d addresses per family the program "
+			 "compares: VXLAN to it goes to the kernel, untouched",
+			 d->in.name, text, VXP_LOCAL_ADDRS_MAX);
+}
+
+static void on_event(void *ctx, const struct nl_event *ev)
+{
+	struct daemon *d = ctx;
+
+	if (ev->ifindex != d->in.ifindex)
+		return;
+	if (ev->type == RTM_NEWLINK || ev->type == RTM_DELLINK)
+		on_link(d, ev);
+	else
+		on_addr(d, ev);
+}
+
+static bool was_seen(const struct daemon_ingress *in, const struct ingress_addr *ia)
+{
+	unsigned i;
+
+	for (i = 0; i < in->n_seen; i++)
+		if (in->seen[i].family == ia->family &&
+		    !memcmp(&in->seen[i].a, &ia->a, ia->family == VXP_AF_INET ? 4 : 16))
+			return true;
+	return false;
+}
+
+/* Events were lost: the kernel's whole picture again, and whatever the data
+ * plane has that it no longer shows goes. */
+static int resync(struct daemon *d)
+{
+	static const int families[] = { VXP_AF_INET, VXP_AF_INET6 };
+	struct daemon_ingress *in = d->ingress;
+	union vxp_addr a[VXP_LOCAL_ADDRS_MAX];
+	struct ingress_addr had[SEEN_MAX];
+	unsigned n = 0, f, i;
+	int k, err;
+
+	for (f = 0; f < 2; f++) {
+		k = datapath_local_addrs(d->dp, families[f], a, VXP_LOCAL_ADDRS_MAX);
+		for (i = 0; k > 0 && i < (unsigned)k; i++, n++) {
+			had[n].family = families[f];
+			had[n].a = a[i];
+		}
+	}
+	in->syncing = true;
+	in->n_seen = 0;
+	err = netlink_dump(in->nl, RTM_GETADDR);
+	in->syncing = false;
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (!was_seen(in, &had[i]))
+			drop_addr(d, &had[i]);
+	return netlink_dump(in->nl, RTM_GETLINK);
+}
+
+int daemon_ingress_start(struct daemon *d)
+{
+	const unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+	struct daemon_ingress *in = calloc(1, sizeof(*in));
+	int err;
+
+	if (!in)
+		return -ENOMEM;
+	d->ingress = in;
+	in->nl = netlink_open(groups, on_event, d);
+	if (!in->nl) {
+		err = -errno;
+		log_err("Failed to open a netlink socket for the ingress's addresses: %s",
+			strerror(-err));
+		return err;
+	}
+	err = netlink_dump(in->nl, RTM_GETLINK);
+	if (!err)
+		err = netlink_dump(in->nl, RTM_GETADDR);
+	if (err) {
+		log_err("Failed to read the ingress's MAC and addresses from netlink: %s",
+			strerror(-err));
+		return err;
+	}
+	if (!datapath_local_addrs(d->dp, VXP_AF_INET, NULL, 0) &&
+	    !datapath_local_addrs(d->dp, VXP_AF_INET6, NULL, 0))
+		log_warn("ingress '%s' has no address: no VXLAN is taken until it has one",
+			 d->in.name);
+	return 0;
+}
+
+int daemon_ingress_fd(const struct daemon *d)
+{
+	return d->ingress && d->ingress->nl ? netlink_fd(d->ingress->nl) : -1;
+}
+
+void daemon_ingress_run(struct daemon *d)
+{
+	int err = netlink_read(d->ingress->nl);
+
+	if (err == -ENOBUFS) {
+		log_notice("netlink dropped events about the ingress's addresses: reading them "
+			   "all again");
+		err = resync(d);
+	}
+	if (err)
+		log_warn("Failed to follow the ingress's addresses: %s", strerror(-err));
+}
+
+void daemon_ingress_stop(struct daemon *d)
+{
+	if (!d->ingress)
+		return;
+	netlink_close(d->ingress->nl);
+	free(d->ingress);
+	d->ingress = NULL;
+}
