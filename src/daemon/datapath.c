@@ -44,6 +44,18 @@ static void store_name(const struct bpf_map *m, char *buf, size_t size)
 	snprintf(buf, size, "map%u-%s", VXP_ABI_VERSION, bpf_map__name(m));
 }
 
+/* The flags the kernel reports for a map created with m's: it adds
+ * BPF_F_RDONLY_PROG to device maps (programs only read them). */
+static bool flags_fit(const struct bpf_map *m, __u32 flags)
+{
+	__u32 want = bpf_map__map_flags(m);
+	enum bpf_map_type t = bpf_map__type(m);
+
+	if (t == BPF_MAP_TYPE_DEVMAP || t == BPF_MAP_TYPE_DEVMAP_HASH)
+		return (flags & ~BPF_F_RDONLY_PROG) == want;
+	return flags == want;
+}
+
 static bool map_fits(const struct bpf_map *m, int fd)
 {
 	struct bpf_map_info info = { 0 };
@@ -53,8 +65,7 @@ static bool map_fits(const struct bpf_map *m, int fd)
 		return false;
 	return info.type == bpf_map__type(m) && info.key_size == bpf_map__key_size(m) &&
 	       info.value_size == bpf_map__value_size(m) &&
-	       info.max_entries == bpf_map__max_entries(m) &&
-	       info.map_flags == bpf_map__map_flags(m);
+	       info.max_entries == bpf_map__max_entries(m) && flags_fit(m, info.map_flags);
 }
 
 static bool is_nat(const struct bpf_map *m)

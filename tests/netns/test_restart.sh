@@ -80,6 +80,8 @@ test_restart() {
 		grep -q "took over the XDP link on ingress interface 'd-in0'" "$TB_DIR/daemon.log" &&
 		grep -q "took over the XDP link on egress interface 'd-out0'" "$TB_DIR/daemon.log"
 	ok $? "the new daemon got the store back and took both links over"
+	! grep -q "does not fit" "$TB_DIR/daemon.log"
+	ok $? "every stored map fits the new daemon (the egress device map included)"
 	diag "$(grep -E '^SPAWN|^EXIT' "$TB_DIR/svc.log")"
 	diag "$(grep -E 'took|store|fit|handed|error' "$TB_DIR/daemon.log" | head -n 12)"
 	local fwd sent=$SENT
