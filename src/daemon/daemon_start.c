@@ -56,6 +56,20 @@ static int interface_ready(const struct daemon *d, struct netdev_info *nd, const
 	return netdev_query(nd->name, nd);
 }
 
+/* After a takeover the device map may name the previous daemon's egress:
+ * only this configuration's stays. */
+static void prune_tx_ports(struct daemon *d)
+{
+	int n = datapath_prune_tx_ports(d->dp, &d->out.ifindex, 1);
+
+	if (n > 0)
+		log_info("removed %d transmit port%s the previous daemon had and this "
+			 "configuration has not",
+			 n, n == 1 ? "" : "s");
+	else if (n < 0)
+		log_warn("Failed to remove the previous daemon's transmit ports: %s", strerror(-n));
+}
+
 static int attach_one(struct daemon *d, int prog_fd, const struct netdev_info *nd, const char *role,
 		      enum xdp_mode *ret_mode)
 {
@@ -201,6 +215,8 @@ static int load_datapath(struct daemon *d, struct fdstore *s)
 	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))
 		log_err("Failed to add '%s' to the transmit ports: %s", d->out.name,
 			strerror(-err));
+	if (!err)
+		prune_tx_ports(d);
 	return err;
 }
 

@@ -19,6 +19,9 @@ struct datapath {
 	struct vxp_bpf *skel;
 	uint32_t *vnis; /* the bits set in vxp_vni now */
 	size_t n_vnis;
+	/* vxp_vni holds exactly vnis: not yet, since a map taken over from the
+	 * previous daemon holds that daemon's list */
+	bool vni_synced;
 };
 
 /* What a map from the previous daemon carries that a fresh one would not. */
@@ -262,6 +265,69 @@ static bool vni_listed(const uint32_t *vnis, size_t n, uint32_t vni)
 	return false;
 }
 
+static int vni_word_put(int fd, uint32_t key, uint64_t word)
+{
+	return bpf_map_update_elem(fd, &key, &word, BPF_ANY) ? -errno : 0;
+}
+
+static int vni_read_each(int fd, uint64_t *words)
+{
+	uint32_t i;
+
+	for (i = 0; i < VXP_VNI_WORDS; i++)
+		if (bpf_map_lookup_elem(fd, &i, &words[i]))
+			return -errno;
+	return 0;
+}
+
+/* Every word of the bitmap: in one batch where the kernel has it (5.6), else
+ * one by one. */
+static int vni_read_all(int fd, uint64_t *words)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	/* zeroed: valgrind does not know that the kernel fills them */
+	uint32_t *keys = calloc(VXP_VNI_WORDS, sizeof(*keys)), next = 0, count = VXP_VNI_WORDS, i;
+	uint64_t *vals = calloc(VXP_VNI_WORDS, sizeof(*vals));
+	bool whole = false;
+
+	if (keys && vals &&
+	    (!bpf_map_lookup_batch(fd, NULL, &next, keys, vals, &count, &opts) || errno == ENOENT))
+		whole = count == VXP_VNI_WORDS;
+	for (i = 0; whole && i < count; i++)
+		if (keys[i] < VXP_VNI_WORDS)
+			words[keys[i]] = vals[i];
+	free(keys);
+	free(vals);
+	return whole ? 0 : vni_read_each(fd, words);
+}
+
+/* The whole bitmap made to say exactly vnis, additions before removals: a
+ * map taken over from the previous daemon holds its list, which this one
+ * must clear where the configuration no longer has it. */
+static int vni_sync(struct datapath *dp, const uint32_t *vnis, size_t n)
+{
+	int fd = bpf_map__fd(dp->skel->maps.vxp_vni), err;
+	uint64_t *cur = calloc(VXP_VNI_WORDS, sizeof(*cur));
+	uint64_t *want = calloc(VXP_VNI_WORDS, sizeof(*want));
+	uint32_t w;
+	size_t i;
+
+	err = cur && want ? vni_read_all(fd, cur) : -ENOMEM;
+	for (i = 0; !err && i < n; i++)
+		want[vnis[i] >> 6] |= 1ULL << (vnis[i] & 63);
+	for (w = 0; !err && w < VXP_VNI_WORDS; w++)
+		if (want[w] & ~cur[w])
+			err = vni_word_put(fd, w, cur[w] | want[w]);
+	if (!err)
+		cfg_set_flag(dp, VXP_SETTINGS_ANY_VNI, 0);
+	for (w = 0; !err && w < VXP_VNI_WORDS; w++)
+		if (cur[w] & ~want[w])
+			err = vni_word_put(fd, w, want[w]);
+	free(cur);
+	free(want);
+	return err;
+}
+
 int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
 {
 	uint32_t *copy;
@@ -279,6 +345,11 @@ int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, vnis, n * sizeof(*copy));
+	if (!dp->vni_synced) {
+		err = vni_sync(dp, vnis, n);
+		dp->vni_synced = !err;
+		goto done;
+	}
 	for (i = 0; !err && i < n; i++) /* additions first, then narrow */
 		err = vni_bit(dp, vnis[i], true);
 	if (err) {
@@ -289,6 +360,7 @@ int datapath_set_vni_filter(struct datapath *dp, const uint32_t *vnis, size_t n)
 	for (i = 0; !err && i < dp->n_vnis; i++)
 		if (!vni_listed(vnis, n, dp->vnis[i]))
 			err = vni_bit(dp, dp->vnis[i], false);
+done:
 	free(dp->vnis);
 	dp->vnis = copy;
 	dp->n_vnis = n;
@@ -414,6 +486,28 @@ int datapath_add_tx_port(struct datapath *dp, int ifindex)
 	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.vxp_tx_ports), &key, &val, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+int datapath_prune_tx_ports(struct datapath *dp, const int *keep, size_t n)
+{
+	int fd = bpf_map__fd(dp->skel->maps.vxp_tx_ports), err = 0;
+	uint32_t key, next, gone[VXP_TX_PORTS_MAX];
+	size_t i, n_gone = 0;
+	bool kept;
+
+	/* collected first: deleting while walking the keys restarts the walk */
+	for (err = bpf_map_get_next_key(fd, NULL, &next); !err && n_gone < VXP_TX_PORTS_MAX;
+	     err = bpf_map_get_next_key(fd, &key, &next)) {
+		key = next;
+		for (i = 0, kept = false; i < n; i++)
+			kept |= (uint32_t)keep[i] == key;
+		if (!kept)
+			gone[n_gone++] = key;
+	}
+	for (i = 0; i < n_gone; i++)
+		if (bpf_map_delete_elem(fd, &gone[i]) && errno != ENOENT)
+			return -errno;
+	return (int)n_gone;
 }
 
 int datapath_del_tx_port(struct datapath *dp, int ifindex)

@@ -62,5 +62,8 @@ int datapath_del_local_addr(struct datapath *dp, int family, const void *addr);
 int datapath_local_addrs(const struct datapath *dp, int family, union vxp_addr *out, size_t max);
 int datapath_add_tx_port(struct datapath *dp, int ifindex);
 int datapath_del_tx_port(struct datapath *dp, int ifindex);
+/* Removes every transmit port but the n in keep (a device map taken over from
+ * the previous daemon may hold another egress). Returns how many went. */
+int datapath_prune_tx_ports(struct datapath *dp, const int *keep, size_t n);
 
 #endif /* VXP_DATAPATH_H */

@@ -262,6 +262,27 @@ static void check_neighbour_request(struct dp_env *env)
 	       "fd04::9 on out0 waits to be resolved");
 }
 
+/* A device map taken over from a previous daemon may name another egress:
+ * pruned, only what the configuration says stays. */
+static void check_prune_tx_ports(struct dp_env *env)
+{
+	const struct dp_case via_oth0 = { "via oth0 once it is a tx port",
+					  .in = { VX4, UDP4("10.0.5.1", "10.9.0.2"), PORTS(1, 2) },
+					  .reason = FWD, .fwd_dmac = (const uint8_t[])MAC_OTH_GW,
+					  .fwd_smac = (const uint8_t[])MAC_OTH0 };
+	struct dp_case pruned = via_oth0;
+	const int keep[] = { env->tn.out0, env->tn.mtu0 };
+
+	tap_ok(!datapath_add_tx_port(env->dp, env->tn.oth0), "oth0 added to the tx ports");
+	dp_case_check(env, &via_oth0);
+	tap_ok(datapath_prune_tx_ports(env->dp, keep, ARRAY_SIZE(keep)) == 1,
+	       "pruned to out0 and mtu0: one went");
+	pruned.name = "oth0 no longer a tx port";
+	pruned.reason = VXP_REASON_NO_TX_PORT;
+	dp_case_check(env, &pruned);
+	dp_case_check(env, &fib_cases[0]);
+}
+
 /* The threshold is a run-time setting. */
 static void check_threshold_change(struct dp_env *env)
 {
@@ -291,6 +312,7 @@ int main(void)
 		dp_case_check(&env, &fib_cases[i]);
 	check_forwarding_disabled(&env);
 	check_neighbour_request(&env);
+	check_prune_tx_ports(&env);
 	check_no_kernel_answers(&env);
 	dp_env_teardown(&env);
 	return tap_done();

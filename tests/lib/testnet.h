@@ -29,6 +29,10 @@
 	{                                          \
 		0x02, 0x00, 0x00, 0x00, 0x04, 0x00 \
 	} /* egress not in tx ports */
+#define MAC_OTH_GW                                 \
+	{                                          \
+		0x02, 0x00, 0x00, 0x00, 0x04, 0x02 \
+	} /* neighbour on oth0 */
 
 /*
  * Destinations, IPv4 and IPv6 alike:

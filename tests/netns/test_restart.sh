@@ -145,7 +145,52 @@ test_stale_name() {
 	stop_service
 }
 
+# filtered: the packets counted vxlan_filtered so far, or nothing while no
+# daemon answers
+filtered() {
+	cli stats --json 2>/dev/null |
+		sed -n 's/.*"vxlan_filtered": {"result": "pass", "packets": \([0-9]*\).*/\1/p'
+}
+send_vni() { # send_vni VNI: 100 VXLAN packets with VNI through the UDP sender
+	tb_src "$BUILD/src/vxlan-trafficgen" --dst 10.100.0.1 --vni "$1" --rate 2000 --count 100 \
+		-q >/dev/null
+}
+
+# A VNI removed from the configuration before a restart: the new daemon takes
+# the VNI map over from the store, and must clear what the configuration no
+# longer lists, not only set what it does. Counts are waited for, 30 s at
+# most: a VNI still taken would never be counted filtered.
+test_vni_removed() {
+	local f0 f1 x0 x1
+	start_service
+	ok $? "VNIs: the daemon starts with VNIs 1 and 42"
+	f0=$(tb_count_of forwarded)
+	send_vni 42
+	wait_until 30 tb_grown forwarded "$f0" 100
+	f1=$(forwarded)
+	[ "$((f1 - f0))" = 100 ]
+	ok $? "VNI 42 is decapsulated and forwarded: $((f1 - f0)) of 100"
+	sed -i 's/^vni = .*/vni = [ 1, 7 ];/' "$TB_DIR/conf/pipeline.conf"
+	restart
+	ok $? "VNI 42 removed from the configuration, VNI 7 added: the restart is READY"
+	x0=$(tb_count_of filtered)
+	send_vni 42
+	wait_until 30 tb_grown filtered "$x0" 100
+	x1=$(filtered)
+	f0=$(forwarded)
+	[ "$((x1 - x0))" = 100 ] && [ "$f0" = "$f1" ]
+	ok $? "after it VNI 42 is filtered: $((x1 - x0)) of 100 filtered, $((f0 - f1)) forwarded"
+	send_vni 7
+	wait_until 30 tb_grown forwarded "$f0" 100
+	f1=$(forwarded)
+	[ "$((f1 - f0))" = 100 ]
+	ok $? "and VNI 7 is taken: $((f1 - f0)) of 100 forwarded"
+	stop_service
+	sed -i 's/^vni = .*/vni = [ 1, 42 ];/' "$TB_DIR/conf/pipeline.conf"
+}
+
 test_restart
+test_vni_removed
 test_without_store
 test_unfit_map
 test_stale_name
