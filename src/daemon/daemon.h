@@ -40,6 +40,7 @@ struct daemon_rates {
 
 struct daemon_ingress;
 struct datapath;
+struct resolver;
 struct features;
 struct http;
 
@@ -55,7 +56,8 @@ struct daemon {
 	struct http *http;
 	struct features *features;
 	struct daemon_ingress *ingress; /* the ingress's MAC and addresses, from netlink */
-	int epfd, sigfd, statfd, wdfd;
+	struct resolver *resolver;	/* has the kernel resolve next hops; NULL: none */
+	int epfd, sigfd, statfd, wdfd, neighfd;
 	struct vxp_stats prev;
 	uint64_t prev_ns;
 	struct daemon_rates rates;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The daemon's one thread: an epoll loop over a signalfd (SIGTERM and SIGINT
- * stop, SIGHUP reloads), a timerfd for statistics and one for systemd's
- * watchdog, and the netlink socket that follows the ingress's addresses. No
- * work happens in signal handlers; there are none. */
+ * stop, SIGHUP reloads), timerfds for statistics, for systemd's watchdog and
+ * for the next hops to resolve, and the netlink socket that follows the
+ * ingress's addresses. No work happens in signal handlers; there are none. */
 #include "config.h"
 
 #include <errno.h>
@@ -23,6 +23,7 @@
 #include "feature_stream.h"
 #include "http.h"
 #include "notify.h"
+#include "resolver.h"
 #include "libvxp/log.h"
 #include "libvxp/stats.h"
 
@@ -123,6 +124,43 @@ static int loop_add(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
+static void drain(int fd)
+{
+	uint64_t expirations;
+
+	while (read(fd, &expirations, sizeof(expirations)) == sizeof(expirations))
+		;
+}
+
+static int neigh_timer_setup(struct daemon *d)
+{
+	int err;
+
+	d->neighfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->neighfd < 0)
+		return -errno;
+	err = timer_arm(d->neighfd, RESOLVER_DRAIN_MS * 1000);
+	return err ? err : loop_add(d->epfd, d->neighfd);
+}
+
+/* The program's next hops without a neighbour entry, to the resolver. */
+static void on_neigh_timer(struct daemon *d)
+{
+	int n;
+
+	drain(d->neighfd);
+	n = resolver_drain(d->resolver, datapath_neigh_fd(d->dp));
+	if (n > 0)
+		log_debug("asked the kernel to resolve %d next hop%s", n, n == 1 ? "" : "s");
+	if (n != -EPIPE && n != -ECONNRESET)
+		return;
+	log_warn("the neighbour resolver is gone: packets to a next hop without a neighbour "
+		 "entry are dropped until something else resolves it");
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->neighfd, NULL);
+	resolver_stop(d->resolver);
+	d->resolver = NULL;
+}
+
 static int loop_setup(struct daemon *d)
 {
 	uint64_t wd = notify_watchdog_usec();
@@ -155,6 +193,8 @@ static int loop_setup(struct daemon *d)
 		err = loop_add(d->epfd, feat[i]);
 	if (!err)
 		err = loop_add(d->epfd, daemon_ingress_fd(d));
+	if (!err && d->resolver)
+		err = neigh_timer_setup(d);
 	return err;
 }
 
@@ -174,14 +214,6 @@ static void on_signal(struct daemon *d)
 			d->stop = true;
 		}
 	}
-}
-
-static void drain(int fd)
-{
-	uint64_t expirations;
-
-	while (read(fd, &expirations, sizeof(expirations)) == sizeof(expirations))
-		;
 }
 
 int daemon_run(struct daemon *d)
@@ -213,6 +245,8 @@ int daemon_run(struct daemon *d)
 				notify_watchdog();
 			} else if (ev[i].data.fd == daemon_ingress_fd(d)) {
 				daemon_ingress_run(d);
+			} else if (ev[i].data.fd == d->neighfd) {
+				on_neigh_timer(d);
 			} else {
 				features_run(d->features, ev[i].data.fd);
 			}

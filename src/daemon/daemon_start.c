@@ -19,6 +19,7 @@
 #include "feature_stream.h"
 #include "http.h"
 #include "pages.h"
+#include "resolver.h"
 #include "libvxp/log.h"
 
 static int interface_ready(const struct daemon *d, struct netdev_info *nd, const char *role)
@@ -54,6 +55,18 @@ static int interface_ready(const struct daemon *d, struct netdev_info *nd, const
 		return err;
 	}
 	return netdev_query(nd->name, nd);
+}
+
+/* Next hops the program finds without a neighbour entry are resolved by a
+ * child that keeps CAP_NET_ADMIN alone; without it, only the kernel's own
+ * traffic resolves them. */
+static void start_resolver(struct daemon *d)
+{
+	d->resolver = resolver_start(d->cfg.user);
+	if (!d->resolver)
+		log_warn("Failed to start the neighbour resolver: %s; packets to a next hop "
+			 "without a neighbour entry are dropped until something else resolves it",
+			 strerror(errno));
 }
 
 /* After a takeover the device map may name the previous daemon's egress:
@@ -242,11 +255,12 @@ int daemon_start(struct daemon *d)
 	int err;
 
 	d->link_in = d->link_out = -1;
-	d->epfd = d->sigfd = d->statfd = d->wdfd = -1;
+	d->epfd = d->sigfd = d->statfd = d->wdfd = d->neighfd = -1;
 	d->started = time(NULL);
 	err = interfaces_ready(d);
 	if (err)
 		return err;
+	start_resolver(d); /* before anything worth hiding from it is open */
 	take_store(&store);
 	err = load_datapath(d, &store);
 	/* the sockets before the interfaces: a taken port must not cost an
@@ -286,6 +300,8 @@ void daemon_shutdown(struct daemon *d)
 	features_close(d->features);
 	d->features = NULL;
 	daemon_ingress_stop(d);
+	resolver_stop(d->resolver);
+	d->resolver = NULL;
 	datapath_close(d->dp);
 	d->dp = NULL;
 	conf_free(&d->cfg);
@@ -297,5 +313,7 @@ void daemon_shutdown(struct daemon *d)
 		close(d->statfd);
 	if (d->wdfd >= 0)
 		close(d->wdfd);
-	d->epfd = d->sigfd = d->statfd = d->wdfd = -1;
+	if (d->neighfd >= 0)
+		close(d->neighfd);
+	d->epfd = d->sigfd = d->statfd = d->wdfd = d->neighfd = -1;
 }

@@ -19,7 +19,8 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/feature_stream.c src/daemon/feature_stream.h \
 	src/daemon/http.c src/daemon/http.h \
 	src/daemon/notify.c src/daemon/notify.h \
-	src/daemon/pages.c src/daemon/pages.h
+	src/daemon/pages.c src/daemon/pages.h \
+	src/daemon/resolver.c src/daemon/resolver.h
 nodist_src_daemon_libdaemon_a_SOURCES = bpf/vxlan_pipeline.skel.h
 src_daemon_libdaemon_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBSYSTEMD_CFLAGS) \
 	$(LIBMICROHTTPD_CFLAGS)

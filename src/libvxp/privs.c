@@ -115,16 +115,15 @@ static int clear_bounding_set(void)
 	return err;
 }
 
-static int keep_only(enum privs_need need)
+static int keep_caps(const cap_value_t *keep, int n)
 {
-	cap_value_t keep = need == PRIVS_CAP_BPF ? CAP_BPF : CAP_SYS_ADMIN;
 	cap_t caps = cap_init();
-	int n = need == PRIVS_NONE ? 0 : 1, err = 0;
+	int err = 0;
 
 	if (!caps)
 		return -errno;
-	if (n && (cap_set_flag(caps, CAP_PERMITTED, n, &keep, CAP_SET) ||
-		  cap_set_flag(caps, CAP_EFFECTIVE, n, &keep, CAP_SET)))
+	if (n && (cap_set_flag(caps, CAP_PERMITTED, n, keep, CAP_SET) ||
+		  cap_set_flag(caps, CAP_EFFECTIVE, n, keep, CAP_SET)))
 		err = -errno;
 	if (!err && cap_set_proc(caps))
 		err = -errno;
@@ -134,7 +133,7 @@ static int keep_only(enum privs_need need)
 	return err;
 }
 
-int privs_drop(enum privs_need need, const char *user, const char **ret_step)
+static int drop_keeping(const cap_value_t *keep, int n, const char *user, const char **ret_step)
 {
 	int err = 0;
 
@@ -148,11 +147,25 @@ int privs_drop(enum privs_need need, const char *user, const char **ret_step)
 	}
 	if (!err) {
 		*ret_step = "dropping capabilities";
-		err = keep_only(need);
+		err = keep_caps(keep, n);
 	}
 	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		*ret_step = "setting no-new-privs";
 		err = -errno;
 	}
 	return err;
+}
+
+int privs_drop(enum privs_need need, const char *user, const char **ret_step)
+{
+	cap_value_t keep = need == PRIVS_CAP_BPF ? CAP_BPF : CAP_SYS_ADMIN;
+
+	return drop_keeping(&keep, need == PRIVS_NONE ? 0 : 1, user, ret_step);
+}
+
+int privs_drop_to_net_admin(const char *user, const char **ret_step)
+{
+	cap_value_t keep = CAP_NET_ADMIN;
+
+	return drop_keeping(&keep, 1, user, ret_step);
 }

@@ -20,6 +20,10 @@ int privs_probe(int (*op)(void *arg), void *arg, enum privs_need *ret_need);
  * Returns 0 or -errno; *ret_step names the step that failed. */
 int privs_drop(enum privs_need need, const char *user, const char **ret_step);
 
+/* The same, keeping CAP_NET_ADMIN alone: for a helper process whose one task
+ * needs it (src/resolver.c). */
+int privs_drop_to_net_admin(const char *user, const char **ret_step);
+
 const char *privs_need_name(enum privs_need need);
 
 #endif /* VXP_PRIVS_H */

@@ -68,5 +68,37 @@ test_addresses_followed() {
 	tb_daemon_stop
 }
 
+# A NAT target whose neighbour the dut does not know yet: the first packets
+# are dropped (no_neighbour, never handed to the kernel, which answers a
+# failed resolution with ICMP), the daemon has the kernel resolve it, and
+# the rest arrive. The child that asks keeps CAP_NET_ADMIN alone.
+test_neighbour_resolved() {
+	local sent got nn state caps
+	tb_sink ip addr add 10.200.0.60/24 dev k-eth0
+	TB_METRICS=$METRICS tb_conf "10.200.0.60:6100"
+	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "neighbour: the daemon starts"; return; }
+	caps=$(grep '^CapEff' "/proc/$(pgrep -P "$TB_DAEMON_PID" -x vxp-resolver)/status" 2>/dev/null)
+	[ "${caps##*[[:space:]]}" = 0000000000001000 ]
+	ok $? "the resolver child keeps CAP_NET_ADMIN alone ($caps)"
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.60:6100 --duration 10 --idle 2 --json -q \
+		>"$TB_DIR/recv.json" &
+	local recv=$!
+	tb_track $recv
+	sleep 0.3
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --count 2000 --json -q >"$TB_DIR/send.json"
+	wait "$recv"
+	sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
+	got=$(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json")
+	nn=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="no_neighbour"}')
+	state=$(tb_dut ip neigh show 10.200.0.60 dev d-out0)
+	[ "$nn" -ge 1 ] && [ "$((got + nn))" = "$sent" ] && [ "$got" -gt 0 ]
+	ok $? "$sent sent: $nn dropped as no_neighbour until it was resolved, $got arrived"
+	[[ $state == *lladdr* ]]
+	ok $? "the dut's kernel resolved 10.200.0.60 ($state)"
+	tb_daemon_stop
+	tb_sink ip addr del 10.200.0.60/24 dev k-eth0
+}
+
 test_addresses_followed
+test_neighbour_resolved
 tap_done

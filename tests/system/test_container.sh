@@ -108,8 +108,9 @@ test_run() {
 	pid=$(podman inspect -f '{{.State.Pid}}' "$NAME")
 	[ "$(podman inspect -f '{{.HostConfig.Privileged}}' "$NAME")" = false ] &&
 		[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "/usr/sbin/vxlan-pipelined --foreground " ] &&
-		[ "$(podman top "$NAME" pid | tail -n +2 | tr -d ' ')" = 1 ]
-	ok $? "the daemon is the container's one process, PID 1, in the foreground"
+		[ "$(podman top "$NAME" pid ppid comm | tail -n +2 | tr -s ' ' | sed 's/^ //' |
+			tr '\n' ';')" = "1 0 vxlan-pipelined;2 1 vxp-resolver;" ]
+	ok $? "the daemon is the container's PID 1, in the foreground, and its one other process is the neighbour resolver it forked"
 	# without CAP_SETPCAP it cannot empty its bounding set; it drops the rest
 	caps=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$pid/status")
 	[ "$caps" = 0000000000000000 ]
