@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The integration tests' traffic: sequenced UDP datagrams with a checkable
  * payload, a receiver that counts loss, duplicates, reordering and
- * corruption, a TCP echo pair, and a recorder for sd_notify messages. Every
- * loop is bounded by a count and a deadline. */
+ * corruption, a TCP echo pair, probes (TTL 1, DF, a SYN), and a recorder for
+ * sd_notify messages. Every loop is bounded by a count and a deadline. */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -376,6 +377,51 @@ static int cmd_notify(int argc, char **argv)
 	return 0;
 }
 
+/* One probe the way a host that is being mirrored might send it: UDP
+ * ("udp"), UDP with TTL 1 ("ttl1"), UDP of SIZE payload bytes with DF set
+ * whatever the path MTU says ("df:SIZE"), or a TCP SYN ("tcp"). */
+static int probe_one(const struct sockaddr_in *to, const char *kind)
+{
+	static char buf[PAYLOAD_MAX];
+	int fd, one = 1, v;
+	size_t len = 16;
+
+	fd = socket(AF_INET, (!strcmp(kind, "tcp") ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (!strcmp(kind, "ttl1"))
+		setsockopt(fd, IPPROTO_IP, IP_TTL, &one, sizeof(one));
+	if (!strncmp(kind, "df:", 3)) {
+		v = IP_PMTUDISC_PROBE;
+		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+		len = (size_t)atoi(kind + 3);
+		len = len > sizeof(buf) ? sizeof(buf) : len;
+	}
+	if (!strcmp(kind, "tcp"))
+		connect(fd, (const struct sockaddr *)to, sizeof(*to)); /* the SYN */
+	else
+		sendto(fd, buf, len, 0, (const struct sockaddr *)to, sizeof(*to));
+	poll(NULL, 0, 100);
+	close(fd);
+	return 0;
+}
+
+/* probe ADDR:PORT KIND COUNT: COUNT probes 100 ms apart; answers are not
+ * read (the test looks for them on the wire). */
+static int cmd_probe(int argc, char **argv)
+{
+	struct sockaddr_in to;
+	int i, count;
+
+	if (argc != 5 || parse_addr(argv[2], &to))
+		return 64;
+	count = atoi(argv[4]);
+	for (i = 0; i < count && i < 100; i++)
+		if (probe_one(&to, argv[3]))
+			return die("probe");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -385,6 +431,7 @@ int main(int argc, char **argv)
 		{ "send", cmd_send },		{ "recv", cmd_recv },
 		{ "split", cmd_split },		{ "tcp-echo", cmd_tcp_echo },
 		{ "tcp-check", cmd_tcp_check }, { "notify-listen", cmd_notify },
+		{ "probe", cmd_probe },
 	};
 	size_t i;
 
@@ -392,6 +439,7 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc, argv);
-	fprintf(stderr, "usage: flowtool send|recv|split|tcp-echo|tcp-check|notify-listen ...\n");
+	fprintf(stderr,
+		"usage: flowtool send|recv|split|tcp-echo|tcp-check|notify-listen|probe ...\n");
 	return 64;
 }

@@ -2,16 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The data plane at its edges, with the real daemon on the testbed: VXLAN is
 # taken only to the ingress's own addresses, which the daemon follows from
-# netlink as they come and go.
+# netlink as they come and go; a next hop without a neighbour entry is
+# resolved at the daemon's request; and nothing the program cannot forward
+# makes the host answer the inner source.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
 . "$(dirname "$0")/lib.sh"
 TG=$BUILD/src/vxlan-trafficgen
+FT=$BUILD/tests/netns/flowtool
 METRICS=127.0.0.1:9464
 
 require_root "the edge test"
-command -v curl >/dev/null || { echo "Bail out! curl is missing"; exit 1; }
+for tool in curl dumpcap tshark; do
+	command -v "$tool" >/dev/null ||
+		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
+done
 require_topology
 
 metric() { # metric NAME_WITH_LABELS: its value, or 0
@@ -24,8 +30,8 @@ wait_logged() { # wait_logged TEXT: until the daemon's log has it, 5 s at most
 	for _ in $(seq 50); do [ "$(logged "$1")" -ge 1 ] && return 0; sleep 0.1; done
 	return 1
 }
-start() { # start [PIPELINE_LINES]
-	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000" "${1:-}"
+start() {
+	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
 }
 # vxlan_to ADDR COUNT: COUNT VXLAN packets from the src namespace to ADDR,
@@ -99,6 +105,68 @@ test_neighbour_resolved() {
 	tb_sink ip addr del 10.200.0.60/24 dev k-eth0
 }
 
+# counted REASON RESULT: packets counted for REASON
+counted() { metric "vxlan_pipeline_packets_total{result=\"$2\",reason=\"$1\"}"; }
+
+# The packets are copies whose sources are real hosts that never sent them:
+# whatever the program cannot forward, the host must not answer. The inner
+# source's network is routed back through the ingress, as a VPC routes it;
+# a capture on the source's side sees everything the dut sends toward it
+# while each case goes through the kernel's vxlan device: TTL 1, no route,
+# an unreachable route, a closed UDP and TCP port of the dut itself, a
+# broadcast, a next hop that never answers ARP, and DF above the egress MTU
+# but below the DF threshold. Only a canary the dut sends on purpose at the
+# end may be there; nor is any of it left unaccounted.
+test_no_answers() {
+	local cap=$TB_DIR/answers.pcap cap_pid net c frames others t0 ttl nf ur nn fn df
+	start || { ok 1 "answers: the daemon starts"; return; }
+	tb_dut ip route add 192.168.50.0/24 via 10.100.0.2 dev d-in0 &&
+		tb_dut ip route add unreachable 10.251.0.0/16 &&
+		tb_dut ip link set d-out0 mtu 1300
+	for net in 10.200.0.0/24 172.31.0.0/16 10.251.0.0/16; do
+		tb_src ip route add "$net" via 192.168.50.2 dev vx0
+	done
+	ip netns exec "$TB_SRC" dumpcap -q -i s-eth0 -f 'dst host 192.168.50.1' -a duration:14 \
+		-w "$cap" >"$TB_DIR/dumpcap.log" 2>&1 &
+	cap_pid=$!
+	tb_track $cap_pid
+	for _ in $(seq 30); do grep -q File "$TB_DIR/dumpcap.log" && break; sleep 0.1; done
+	sleep 0.5
+	t0=$(counted ttl_expiring drop):$(counted not_forwarded drop):$(counted unreachable drop)
+	t0=$t0:$(counted no_neighbour drop):$(counted frag_needed kernel)
+	for c in "10.200.0.2:7 ttl1" "172.31.0.1:7 udp" "10.251.0.1:7 udp" "10.200.0.1:9 udp" \
+		"10.200.0.1:9 tcp" "10.200.0.255:9 udp" "10.200.0.99:9 udp" "10.200.0.2:9 df:1350"; do
+		# shellcheck disable=SC2086 # address and kind, two words
+		tb_src "$FT" probe $c 3
+	done
+	sleep 4 # a failed ARP resolution takes 3 s before the kernel would answer it
+	tb_dut "$FT" probe 192.168.50.1:9 udp 1 # the canary
+	wait "$cap_pid"
+	frames=$(tshark -r "$cap" 2>/dev/null | wc -l)
+	others=$(tshark -r "$cap" -Y '!(udp.dstport == 9 && ip.src == 10.100.0.1)' 2>/dev/null)
+	[ "$frames" = 1 ] && [ -z "$others" ]
+	ok $? "nothing the dut sends toward the inner source but the canary: $frames frame(s) captured"
+	diag "$others"
+	IFS=: read -r ttl nf ur nn fn <<<"$t0"
+	ttl=$(($(counted ttl_expiring drop) - ttl))
+	nf=$(($(counted not_forwarded drop) - nf))
+	ur=$(($(counted unreachable drop) - ur))
+	nn=$(($(counted no_neighbour drop) - nn))
+	fn=$(($(counted frag_needed kernel) - fn))
+	df=$(metric 'vxlan_pipeline_events_total{event="df_cleared"}')
+	[ "$ttl" = 3 ] && [ "$nf" = 12 ] && [ "$ur" = 3 ] && [ "$nn" = 3 ] && [ "$fn" = 3 ] &&
+		[ "$df" = 3 ]
+	ok $? "each counted: ttl_expiring $ttl, not_forwarded $nf, unreachable $ur, no_neighbour $nn dropped; frag_needed $fn to the kernel, DF cleared on $df"
+	tb_daemon_stop
+	tb_dut ip link set d-out0 mtu 1500
+	tb_dut ip route del 192.168.50.0/24
+	tb_dut ip route del unreachable 10.251.0.0/16
+	for net in 10.200.0.0/24 172.31.0.0/16 10.251.0.0/16; do
+		tb_src ip route del "$net"
+	done
+}
+
 test_addresses_followed
 test_neighbour_resolved
+test_no_answers
 tap_done
