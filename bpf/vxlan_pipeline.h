@@ -103,14 +103,15 @@ static inline enum vxp_outcome vxp_reason_outcome(int reason)
 }
 
 /* Things that happen to a packet on its way, besides its one reason. */
-#define VXP_EVENTS(X)                                                            \
-	X(NAT_HIT, "nat_hit")                                                    \
-	X(DF_CLEARED, "df_cleared")                                              \
-	X(FRAG_FIRST, "fragment_first")                                          \
-	X(FRAG_LATER, "fragment_later")                                          \
-	X(SAMPLED, "sampled")                                                    \
-	X(SAMPLE_LOST, "sample_lost")		 /* the feature ring was full */ \
-	X(FRAG_MAP_FAILED, "fragment_map_error") /* a first fragment's decision not kept */
+#define VXP_EVENTS(X)                                                                       \
+	X(NAT_HIT, "nat_hit")                                                               \
+	X(DF_CLEARED, "df_cleared")                                                         \
+	X(FRAG_FIRST, "fragment_first")                                                     \
+	X(FRAG_LATER, "fragment_later")                                                     \
+	X(SAMPLED, "sampled")                                                               \
+	X(SAMPLE_LOST, "sample_lost")		 /* the feature ring was full */            \
+	X(FRAG_MAP_FAILED, "fragment_map_error") /* a first fragment's decision not kept */ \
+	X(REDIRECT_FAILED, "redirect_failed")	 /* forwarded, then refused by the egress */
 
 enum vxp_event {
 #define VXP_EVENT_ENUM(name, label) VXP_EVENT_##name,

@@ -98,6 +98,9 @@ struct cli_rates cli_rates(const json_t *a, const json_t *b)
 	out.vxlan = out.decap + sum[0] / dt;
 	if (rx_a >= 0 && rx_b >= rx_a)
 		out.rx = (rx_b - rx_a) / dt;
+	out.redirect_failed = (jpath_num(b, "counters.events.redirect_failed", 0) -
+			       jpath_num(a, "counters.events.redirect_failed", 0)) /
+			      dt;
 	if (sum[1] + sum[2] + sum[3] > 0)
 		out.nat_hit_pct = 100.0 *
 				  (jpath_num(b, "counters.events.nat_hit", 0) -

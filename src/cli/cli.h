@@ -26,6 +26,7 @@ struct cli_rates {
 	double rx;    /* the ingress interface's frames: all traffic; -1 unknown */
 	double vxlan; /* counted by the program */
 	double decap, forwarded, kernel, dropped, nat_hit_pct;
+	double redirect_failed; /* forwarded, then refused by the egress driver */
 };
 
 /* GETs path from the daemon: the body of a 200 (free it); otherwise prints

@@ -38,8 +38,8 @@ static void row(const struct cli *c, const struct cli_rates *r, double target)
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	printf("%-8s %-10.0f %-10.0f %7.1f%% %-10.0f %-7.0f %s%s %3.0f%%%s\n", when, pps, r->vxlan,
-	       r->nat_hit_pct, r->forwarded, r->dropped, cli_color(c, color), c->color ? "●" : word,
-	       pct, cli_color(c, "\033[0m"));
+	       r->nat_hit_pct, r->forwarded, r->dropped + r->redirect_failed, cli_color(c, color),
+	       c->color ? "●" : word, pct, cli_color(c, "\033[0m"));
 	fflush(stdout);
 }
 

@@ -60,6 +60,12 @@ static void print_status(const struct cli *c, const json_t *s, const struct cli_
 	if (r->rx >= 0)
 		printf(" of %.0f pps on the interface", r->rx);
 	printf("; NAT hits %.1f%%\n", r->nat_hit_pct);
+	if (!jpath_bool(s, "redirect_failures_counted", false))
+		printf("  redirect failures not counted (no kernel BTF or CAP_PERFMON at start)\n");
+	else
+		printf("  redirect %s%.0f pps refused by the egress driver%s\n",
+		       cli_color(c, r->redirect_failed > 0 ? "\033[1;31m" : ""), r->redirect_failed,
+		       cli_color(c, "\033[0m"));
 	printf("  NAT      %.0f rules; VNIs ", jpath_num(s, "nat_rules", 0));
 	if (json_is_array(v))
 		json_array_foreach (v, i, x)

@@ -36,6 +36,7 @@ struct daemon_rates {
 	double unmatched; /* of dropped: no NAT rule, with unmatched = "drop" */
 	double filtered;  /* VNI or flag not accepted */
 	double nat_hit_pct;
+	double redirect_failed; /* forwarded, then refused by the egress driver */
 };
 
 struct daemon_ingress;
@@ -61,7 +62,8 @@ struct daemon {
 	struct vxp_stats prev;
 	uint64_t prev_ns;
 	struct daemon_rates rates;
-	bool unhealthy; /* as the last statistics tick found it */
+	bool unhealthy;		/* as the last statistics tick found it */
+	bool redirects_counted; /* the tracepoint programs count failed redirects */
 	unsigned reloads, reload_failures;
 	bool reload_ok;
 	time_t reload_time;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Is the data path working? For /healthz, the status and the log: the
  * program still attached, the ingress interface running, the egress interface
- * there and running, and the last interval's decapsulated packets not all
- * dropped (but for what unmatched = "drop" drops by design). And the one
+ * there and running, the last interval's decapsulated packets not all
+ * dropped (but for what unmatched = "drop" drops by design), and none of the
+ * redirected ones refused by the egress driver. And the one
  * repair the daemon can do without privileges: an egress interface that came
  * back under a new index goes back into the transmit ports. */
 #include "config.h"
@@ -51,8 +52,19 @@ bool daemon_health(struct daemon *d, char *reason, size_t size)
 			 d->cfg.stats_interval, d->rates.dropped);
 		return false;
 	}
-	snprintf(reason, size, "attached to '%s' (%s), egress '%s' running, %.0f pps forwarded",
-		 d->in.name, conf_xdp_mode_name(d->mode_in), d->out.name, d->rates.forwarded);
+	/* forwarded counts what bpf_redirect_map() queued; the egress driver
+	 * may still refuse it */
+	if (d->rates.redirect_failed > 0) {
+		snprintf(reason, size,
+			 "in the last %u s %.0f pps of the frames redirected to '%s' did not "
+			 "leave: its driver refused them (a veth needs GRO or an XDP program on "
+			 "its peer, an ENA its own XDP program)",
+			 d->cfg.stats_interval, d->rates.redirect_failed, d->out.name);
+		return false;
+	}
+	snprintf(reason, size, "attached to '%s' (%s), egress '%s' running, %.0f pps forwarded%s",
+		 d->in.name, conf_xdp_mode_name(d->mode_in), d->out.name, d->rates.forwarded,
+		 d->redirects_counted ? "" : " (redirects the egress refuses are not counted)");
 	return true;
 }
 

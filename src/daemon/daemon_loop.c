@@ -66,6 +66,8 @@ static void rates_update(struct daemon *d, const struct vxp_stats *now, double s
 	d->rates.dropped = rate(o[VXP_OUTCOME_DROP].packets, p[VXP_OUTCOME_DROP].packets, secs);
 	d->rates.unmatched = rate(now->reason[VXP_REASON_NAT_UNMATCHED].packets,
 				  d->prev.reason[VXP_REASON_NAT_UNMATCHED].packets, secs);
+	d->rates.redirect_failed = rate(now->event[VXP_EVENT_REDIRECT_FAILED],
+					d->prev.event[VXP_EVENT_REDIRECT_FAILED], secs);
 	d->rates.decap = d->rates.forwarded + d->rates.kernel + d->rates.dropped;
 	d->rates.vxlan = d->rates.decap + d->rates.filtered;
 	d->rates.nat_hit_pct = d->rates.decap > 0

@@ -69,6 +69,20 @@ static void start_resolver(struct daemon *d)
 			 strerror(errno));
 }
 
+/* Attached while the daemon still holds CAP_PERFMON; without them, failed
+ * redirects go unseen, and the health says it cannot tell. Not fatal. */
+static void count_redirect_failures(struct daemon *d)
+{
+	int err = datapath_count_redirect_failures(d->dp, d->in.ifindex);
+
+	d->redirects_counted = !err;
+	if (err)
+		log_warn("Failed to attach the programs that count redirects the egress refuses "
+			 "(tracepoints xdp_devmap_xmit, xdp_redirect_err): %s; such failures "
+			 "will go unseen (they need the kernel's BTF and CAP_PERFMON)",
+			 strerror(-err));
+}
+
 /* After a takeover the device map may name the previous daemon's egress:
  * only this configuration's stays. */
 static void prune_tx_ports(struct daemon *d)
@@ -223,6 +237,8 @@ static int load_datapath(struct daemon *d, struct fdstore *s)
 	/* the ingress's MAC and addresses before the program is attached: it
 	 * takes no VXLAN before it knows them */
 	err = daemon_ingress_start(d);
+	if (!err)
+		count_redirect_failures(d);
 	if (!err)
 		err = daemon_apply(d, &d->cfg);
 	if (!err && (err = datapath_add_tx_port(d->dp, d->out.ifindex)))

@@ -14,10 +14,12 @@
 #include "fdstore.h"
 #include "libvxp/log.h"
 #include "vxlan_pipeline.skel.h"
+#include "vxp_xmit.skel.h"
 
 struct datapath {
 	struct vxp_bpf *skel;
-	uint32_t *vnis; /* the bits set in vxp_vni now */
+	struct vxp_xmit_bpf *xmit; /* the redirect failure counters, if loaded */
+	uint32_t *vnis;		   /* the bits set in vxp_vni now */
 	size_t n_vnis;
 	/* vxp_vni holds exactly vnis: not yet, since a map taken over from the
 	 * previous daemon holds that daemon's list */
@@ -205,6 +207,7 @@ void datapath_close(struct datapath *dp)
 {
 	if (!dp)
 		return;
+	vxp_xmit_bpf__destroy(dp->xmit);
 	free(dp->vnis);
 	vxp_bpf__destroy(dp->skel);
 	free(dp);
@@ -395,6 +398,30 @@ void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop)
 {
 	cfg_set_flag(dp, VXP_SETTINGS_DROP_UNMATCHED, drop);
+}
+
+int datapath_count_redirect_failures(struct datapath *dp, int ifindex)
+{
+	struct vxp_xmit_bpf *x;
+	int err;
+
+	if (dp->xmit)
+		return 0;
+	x = vxp_xmit_bpf__open();
+	if (!x)
+		return -errno;
+	x->rodata->ingress_ifindex = ifindex;
+	err = bpf_map__reuse_fd(x->maps.vxp_stats, bpf_map__fd(dp->skel->maps.vxp_stats));
+	if (!err)
+		err = vxp_xmit_bpf__load(x);
+	if (!err)
+		err = vxp_xmit_bpf__attach(x);
+	if (err) {
+		vxp_xmit_bpf__destroy(x);
+		return err;
+	}
+	dp->xmit = x;
+	return 0;
 }
 
 /* One packet may see a MAC half written, while it changes: it then goes to

@@ -48,6 +48,11 @@ int datapath_frag_fd(const struct datapath *dp);
 int datapath_neigh_fd(const struct datapath *dp);
 /* Drop what no NAT rule matches (VXP_SETTINGS_DROP_UNMATCHED), or forward it. */
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
+/* Loads and attaches the programs that count, into the data plane's
+ * counters, redirects the egress driver refused (BTF-typed tracepoints
+ * xdp_devmap_xmit and xdp_redirect_err) for frames from ifindex, the
+ * ingress. Needs the kernel's BTF and CAP_PERFMON. Returns 0 or -errno. */
+int datapath_count_redirect_failures(struct datapath *dp, int ifindex);
 /* The ingress interface's own MAC: where the kernel hand-over sends a frame. */
 void datapath_set_ingress_mac(struct datapath *dp, const uint8_t mac[6]);
 /* Contract step 1: only VXLAN to one of the ingress interface's own addresses

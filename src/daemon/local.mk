@@ -21,7 +21,7 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/notify.c src/daemon/notify.h \
 	src/daemon/pages.c src/daemon/pages.h \
 	src/daemon/resolver.c src/daemon/resolver.h
-nodist_src_daemon_libdaemon_a_SOURCES = bpf/vxlan_pipeline.skel.h
+nodist_src_daemon_libdaemon_a_SOURCES = bpf/vxlan_pipeline.skel.h bpf/vxp_xmit.skel.h
 src_daemon_libdaemon_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBSYSTEMD_CFLAGS) \
 	$(LIBMICROHTTPD_CFLAGS)
 DAEMON_LIBS = src/daemon/libdaemon.a $(LIBVXP_LIBS) $(LIBMICROHTTPD_LIBS)

@@ -44,7 +44,8 @@ static void counters(struct buf *b, const struct vxp_stats *st)
 			   stats_outcome_label(vxp_reason_outcome(i)), stats_reason_label(i),
 			   (unsigned long long)st->reason[i].bytes);
 	help(b, "vxlan_pipeline_events_total", "counter",
-	     "What was done to packets on their way: NAT, DF cleared, fragments.");
+	     "What was done to packets on their way: NAT, DF cleared, fragments; and "
+	     "forwarded frames the egress driver refused (redirect_failed).");
 	for (i = 0; i < VXP_EVENT__COUNT; i++)
 		buf_printf(b, "vxlan_pipeline_events_total{event=\"%s\"} %llu\n",
 			   stats_event_label(i), (unsigned long long)st->event[i]);
@@ -68,6 +69,10 @@ static void attachment(struct buf *b, const struct daemon *d)
 
 static void reloads(struct buf *b, const struct daemon *d)
 {
+	help(b, "vxlan_pipeline_redirect_failures_counted", "gauge",
+	     "1 while the programs that count redirects the egress refuses are attached "
+	     "(events_total{event=\"redirect_failed\"}).");
+	buf_printf(b, "vxlan_pipeline_redirect_failures_counted %d\n", d->redirects_counted);
 	help(b, "vxlan_pipeline_nat_rules", "gauge", "NAT rules in force.");
 	buf_printf(b, "vxlan_pipeline_nat_rules %zu\n", d->cfg.n_rules);
 	help(b, "vxlan_pipeline_reloads_total", "counter", "Reloads asked for (SIGHUP).");
@@ -255,11 +260,13 @@ static int page_status(void *ctx, struct buf *b)
 	for (i = 0; !d->cfg.any_vni && i < d->cfg.n_vnis; i++)
 		buf_printf(b, "%s%u", i ? ", " : "[", d->cfg.vnis[i]);
 	buf_printf(b,
-		   "%s, \"feature_sampling\": %u, \"df_threshold\": %u, \"unmatched\": \"%s\", "
+		   "%s, \"redirect_failures_counted\": %s, "
+		   "\"feature_sampling\": %u, \"df_threshold\": %u, \"unmatched\": \"%s\", "
 		   "\"target_pps\": %llu, "
 		   "\"stats_interval\": %u, \"reloads\": %u, \"reload_failures\": %u, "
 		   "\"last_reload\": {\"ok\": %s, \"time\": %lld, \"message\": ",
-		   d->cfg.any_vni ? "" : "]", d->cfg.feature_sampling, d->cfg.df_threshold,
+		   d->cfg.any_vni ? "" : "]", d->redirects_counted ? "true" : "false",
+		   d->cfg.feature_sampling, d->cfg.df_threshold,
 		   d->cfg.drop_unmatched ? "drop" : "forward",
 		   (unsigned long long)d->cfg.target_pps, d->cfg.stats_interval, d->reloads,
 		   d->reload_failures, !d->reloads || d->reload_ok ? "true" : "false",

@@ -3,8 +3,8 @@
 # The data plane at its edges, with the real daemon on the testbed: VXLAN is
 # taken only to the ingress's own addresses, which the daemon follows from
 # netlink as they come and go; a next hop without a neighbour entry is
-# resolved at the daemon's request; and nothing the program cannot forward
-# makes the host answer the inner source.
+# resolved at the daemon's request; nothing the program cannot forward makes
+# the host answer the inner source; and redirects the egress refuses show.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
@@ -166,7 +166,52 @@ test_no_answers() {
 	done
 }
 
+healthz() { # sets HZ_CODE and HZ_BODY
+	HZ_BODY=$(tb_dut curl -s -m 3 -w '\n%{http_code}' "http://$METRICS/healthz")
+	HZ_CODE=${HZ_BODY##*$'\n'}
+	HZ_BODY=${HZ_BODY%$'\n'*}
+}
+
+# forwarded counts what bpf_redirect_map() queued. A veth egress whose peer
+# has neither GRO nor an XDP program refuses every redirected frame (DESIGN.md
+# 8): the refusals are counted, /healthz says 503 and why, and the status
+# says so; with GRO back on the peer, healthy again.
+test_redirects_refused() {
+	local f0 r0 f1 r1 st
+	start || { ok 1 "refused: the daemon starts"; return; }
+	[ "$(metric vxlan_pipeline_redirect_failures_counted)" = 1 ]
+	ok $? "the programs that count refused redirects are attached"
+	tb_sink ethtool -K k-eth0 gro off >/dev/null
+	f0=$(forwarded)
+	r0=$(metric 'vxlan_pipeline_events_total{event="redirect_failed"}')
+	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 4 -q \
+		>/dev/null &
+	local sender=$!
+	tb_track $sender
+	sleep 2 # a statistics tick (1 s) with traffic, and the next
+	healthz
+	st=$("$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status 2>&1)
+	wait "$sender"
+	f1=$(forwarded)
+	r1=$(metric 'vxlan_pipeline_events_total{event="redirect_failed"}')
+	[ "$((f1 - f0))" -gt 0 ] && [ "$((r1 - r0))" = "$((f1 - f0))" ]
+	ok $? "GRO off on the egress's peer: $((f1 - f0)) forwarded, $((r1 - r0)) of them refused"
+	[ "$HZ_CODE" = 503 ] && [[ $HZ_BODY == *"redirected to 'd-out0' did not leave"* ]]
+	ok $? "/healthz 503, and why: $HZ_BODY"
+	[[ $st == *"pps refused by the egress driver"* ]] && [[ $st == *UNHEALTHY* ]] &&
+		! [[ $st == *" 0 pps refused"* ]]
+	ok $? "vxlan-pipeline status says so"
+	diag "$(grep -E 'health|redirect' <<<"$st")"
+	tb_sink ethtool -K k-eth0 gro on >/dev/null
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 2.5 -q >/dev/null
+	healthz
+	[ "$HZ_CODE" = 200 ] && [ "$(metric 'vxlan_pipeline_events_total{event="redirect_failed"}')" = "$r1" ]
+	ok $? "GRO back on: nothing more refused, /healthz 200"
+	tb_daemon_stop
+}
+
 test_addresses_followed
 test_neighbour_resolved
 test_no_answers
+test_redirects_refused
 tap_done
