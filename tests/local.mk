@@ -148,12 +148,22 @@ tests/bench/bench_prog-bench_prog.$(OBJEXT): tests/bench/bench_restore.skel.h
 bench-prog: tests/bench/bench_prog$(EXEEXT)
 	./tests/bench/bench_prog$(EXEEXT)
 
+# make bench-reload: installing a full NAT table, not part of make check
+EXTRA_PROGRAMS += tests/bench/bench_reload
+tests_bench_bench_reload_SOURCES = tests/bench/bench_reload.c
+tests_bench_bench_reload_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/bpf
+tests_bench_bench_reload_LDADD = $(TEST_LIBS)
+
+bench-reload: tests/bench/bench_reload$(EXEEXT)
+	./tests/bench/bench_reload$(EXEEXT)
+
 # make bench: the pipeline on the testbed against the kernel and the ceiling
 bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT) tests/netns/svcman$(EXEEXT)
 	VXP_BUILD_DIR='$(abs_top_builddir)' $(top_srcdir)/tests/bench/bench_pipeline.sh
 
-.PHONY: bench-prog bench
-CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_restore.bpf.o \
+.PHONY: bench-prog bench-reload bench
+CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_reload$(EXEEXT) \
+	tests/bench/bench_restore.bpf.o \
 	tests/bench/bench_restore.skel.h
 EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h tests/bench/bench_pipeline.sh \
 	tests/bench/bench_figures.sh

@@ -160,33 +160,84 @@ int nat_table_active(int outer_fd, const int tables[2])
 	return -ENOENT;
 }
 
+/* Every key of a table in one walk: deleting while walking would restart
+ * the walk from the first bucket after every delete, quadratic in the size
+ * of a full table. */
+static size_t table_keys(int fd, struct vxp_nat_key *keys, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	return n;
+}
+
+/* In one batch where the kernel has it (5.6), else one by one. */
 static int table_clear(int fd)
 {
-	struct vxp_nat_key key;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct vxp_nat_key *keys = calloc(VXP_NAT_ENTRIES_MAX, sizeof(*keys));
+	uint32_t count;
+	size_t n, i;
+	int err = 0;
 
-	while (!bpf_map_get_next_key(fd, NULL, &key))
-		if (bpf_map_delete_elem(fd, &key))
-			return -errno;
-	return errno == ENOENT ? 0 : -errno;
+	if (!keys)
+		return -ENOMEM;
+	n = table_keys(fd, keys, VXP_NAT_ENTRIES_MAX);
+	count = (uint32_t)n;
+	if (n && bpf_map_delete_batch(fd, keys, &count, &opts))
+		count = 0; /* what it did not take, one by one */
+	for (i = count; !err && i < n; i++)
+		if (bpf_map_delete_elem(fd, &keys[i]) && errno != ENOENT)
+			err = -errno;
+	free(keys);
+	return err;
+}
+
+/* In one batch where the kernel has it (5.6), else one by one; the entries
+ * are split into keys and values for it. */
+static int table_fill(int fd, const struct nat_entry *entries, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_NOEXIST);
+	struct vxp_nat_key *keys = calloc(n ? n : 1, sizeof(*keys));
+	struct vxp_nat_value *vals = calloc(n ? n : 1, sizeof(*vals));
+	uint32_t count = 0;
+	size_t i;
+	int err = keys && vals ? 0 : -ENOMEM;
+
+	for (i = 0; !err && i < n; i++) {
+		keys[i] = entries[i].key;
+		vals[i] = entries[i].value;
+	}
+	count = (uint32_t)n;
+	if (!err && n && bpf_map_update_batch(fd, keys, vals, &count, &opts)) {
+		if (errno == E2BIG || errno == EEXIST || errno == ENOMEM)
+			err = -errno; /* the table's own answer, not a missing command */
+		else
+			count = 0;
+	}
+	for (i = count; !err && i < n; i++)
+		if (bpf_map_update_elem(fd, &keys[i], &vals[i], BPF_NOEXIST))
+			err = -errno;
+	free(keys);
+	free(vals);
+	return err;
 }
 
 int nat_table_install(int outer_fd, const int tables[2], const struct nat_entry *entries, size_t n)
 {
 	uint32_t zero = 0;
 	int active, next, err;
-	size_t i;
 
 	active = nat_table_active(outer_fd, tables);
 	if (active < 0)
 		return active;
 	next = !active;
 	err = table_clear(tables[next]);
+	if (!err)
+		err = table_fill(tables[next], entries, n);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++)
-		if (bpf_map_update_elem(tables[next], &entries[i].key, &entries[i].value,
-					BPF_NOEXIST))
-			return -errno;
 	if (bpf_map_update_elem(outer_fd, &zero, &tables[next], BPF_ANY))
 		return -errno;
 	return next;
