@@ -190,6 +190,33 @@ static long sysctl_long(const char *path)
 	return v;
 }
 
+/* Inner IPv6 forwards only where IPv6 forwarding is on for the ingress; and
+ * the kernel must not send ICMP redirects to mirrored sources. */
+static void sysctls_answers(struct check *k, const char *ingress)
+{
+	char path[128];
+	long v;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding", ingress);
+	v = sysctl_long(path);
+	if (v == 1)
+		say(k, OK, NULL, "IPv6 forwarding on '%s'", ingress);
+	else if (v == 0)
+		say(k, WARN, "vxlan-pipelined --prepare-sysctl (the unit runs it before it starts)",
+		    "IPv6 forwarding off on '%s': inner IPv6 is dropped as forwarding_disabled",
+		    ingress);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/send_redirects", ingress);
+	if (sysctl_long("/proc/sys/net/ipv4/conf/all/send_redirects") == 0 &&
+	    sysctl_long(path) == 0)
+		say(k, OK, NULL, "no ICMP redirects from '%s'", ingress);
+	else
+		say(k, WARN,
+		    "sysctl -w net.ipv4.conf.all.send_redirects=0 "
+		    "net.ipv4.conf.INGRESS.send_redirects=0 (the package's sysctl.d file sets "
+		    "them)",
+		    "'%s' may send ICMP redirects to mirrored sources", ingress);
+}
+
 static void sysctls(struct check *k, const char *ingress)
 {
 	char path[128];
@@ -209,12 +236,13 @@ static void sysctls(struct check *k, const char *ingress)
 	if ((all > rp ? all : rp) == 1)
 		say(k, WARN,
 		    "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.INGRESS.rp_filter=2",
-		    "strict rp_filter on '%s': what the program hands the kernel (no neighbour "
-		    "yet, "
-		    "too big) comes from mirrored sources not routed back there and is dropped",
+		    "strict rp_filter on '%s': what the program hands the kernel (IPv4 too big "
+		    "for the egress, to be fragmented) comes from mirrored sources not routed "
+		    "back there and is dropped",
 		    ingress);
 	else
 		say(k, OK, NULL, "rp_filter on '%s' is not strict", ingress);
+	sysctls_answers(k, ingress);
 }
 
 static void ec2(struct check *k)

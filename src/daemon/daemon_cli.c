@@ -9,11 +9,12 @@
 
 #include "daemon_cli.h"
 
-enum { OPT_CHECK = 256, OPT_CONFIG_DIR, OPT_FOREGROUND, OPT_VERSION };
+enum { OPT_CHECK = 256, OPT_CONFIG_DIR, OPT_FOREGROUND, OPT_VERSION, OPT_PREPARE };
 
 static const struct option long_options[] = {
 	{ "config-dir", required_argument, NULL, OPT_CONFIG_DIR },
 	{ "check-config", no_argument, NULL, OPT_CHECK },
+	{ "prepare-sysctl", no_argument, NULL, OPT_PREPARE },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "target", required_argument, NULL, 't' },
 	{ "nat-target", required_argument, NULL, 'a' },
@@ -36,6 +37,8 @@ void daemon_cli_usage(FILE *f)
 		"\n"
 		"      --config-dir DIR    read DIR/*.conf (default " CONF_DIR_DEFAULT ")\n"
 		"      --check-config      check the configuration and exit: 0 valid, 78 not\n"
+		"      --prepare-sysctl    turn on IPv6 forwarding on the ingress interface\n"
+		"                          (accept_ra 1 becomes 2 first) and exit; needs root\n"
 		"  -i, --interface IF      ingress interface (overrides 'ingress')\n"
 		"  -t, --target IF         egress interface (overrides 'egress')\n"
 		"  -a, --nat-target ADDR   NAT target address (default 127.0.0.1)\n"
@@ -81,6 +84,9 @@ static int take(struct daemon_cli *c, int opt, char *err, size_t errsize)
 		return 0;
 	case OPT_CHECK:
 		c->check_config = true;
+		return 0;
+	case OPT_PREPARE:
+		c->prepare_sysctl = true;
 		return 0;
 	case OPT_FOREGROUND:
 		c->foreground = true;

@@ -10,6 +10,7 @@
 struct daemon_cli {
 	struct daemon_opts opts;
 	bool check_config;
+	bool prepare_sysctl; /* the ingress's IPv6 settings, then exit */
 	bool foreground;
 	bool help;
 	bool version;

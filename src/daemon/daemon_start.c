@@ -16,6 +16,7 @@
 #include "daemon_takeover.h"
 #include "datapath.h"
 #include "fdstore.h"
+#include "ingress_sysctl.h"
 #include "feature_stream.h"
 #include "http.h"
 #include "pages.h"
@@ -237,6 +238,11 @@ static int load_datapath(struct daemon *d, struct fdstore *s)
 	/* the ingress's MAC and addresses before the program is attached: it
 	 * takes no VXLAN before it knows them */
 	err = daemon_ingress_start(d);
+	if (!err && !ingress_sysctl_ipv6_forwarding(d->in.name))
+		log_warn("IPv6 forwarding is off on '%s': inner IPv6 is dropped as "
+			 "forwarding_disabled (vxlan-pipelined --prepare-sysctl, which the unit "
+			 "runs before it starts, turns it on)",
+			 d->in.name);
 	if (!err)
 		count_redirect_failures(d);
 	if (!err)

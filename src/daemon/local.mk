@@ -18,6 +18,7 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/fdstore.c src/daemon/fdstore.h \
 	src/daemon/feature_stream.c src/daemon/feature_stream.h \
 	src/daemon/http.c src/daemon/http.h \
+	src/daemon/ingress_sysctl.c src/daemon/ingress_sysctl.h \
 	src/daemon/notify.c src/daemon/notify.h \
 	src/daemon/pages.c src/daemon/pages.h \
 	src/daemon/resolver.c src/daemon/resolver.h

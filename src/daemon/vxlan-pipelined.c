@@ -20,6 +20,7 @@
 #include "daemon_loop.h"
 #include "daemon_reload.h"
 #include "daemon_start.h"
+#include "ingress_sysctl.h"
 #include "notify.h"
 #include "libvxp/log.h"
 
@@ -142,6 +143,8 @@ int main(int argc, char **argv)
 	}
 	if (cli.check_config)
 		return check_only(&d);
+	if (cli.prepare_sysctl)
+		return ingress_sysctl_prepare(d.cfg.ingress) ? 1 : 0;
 	block_signals();
 	if (!cli.foreground && !under_systemd()) {
 		detach_fd = detach_begin();

@@ -4,7 +4,8 @@
 # taken only to the ingress's own addresses, which the daemon follows from
 # netlink as they come and go; a next hop without a neighbour entry is
 # resolved at the daemon's request; nothing the program cannot forward makes
-# the host answer the inner source; and redirects the egress refuses show.
+# the host answer the inner source; redirects the egress refuses show; and
+# inner IPv6 forwards once --prepare-sysctl has made the ingress ready.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
@@ -210,7 +211,54 @@ test_redirects_refused() {
 	tb_daemon_stop
 }
 
+# Inner IPv6 forwards only where IPv6 forwarding is on for the ingress;
+# --prepare-sysctl (the unit's ExecStartPre=+) turns it on, with accept_ra 1
+# made 2 first so router advertisements keep the host's IPv6 routes, and a
+# 0 left alone (RA off, or a network manager's own).
+test_ipv6_prepared() {
+	local f0 f1 v
+	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000"
+	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=0 net.ipv6.conf.d-in0.accept_ra=1
+	tb_dut ip -6 addr add fd20::1/64 dev d-out0 nodad
+	tb_sink ip -6 addr add fd20::2/64 dev k-eth0 nodad
+	tb_dut ip -6 neigh replace fd20::2 lladdr "$(tb_sink cat /sys/class/net/k-eth0/address)" \
+		dev d-out0 nud permanent
+	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
+	grep -q "IPv6 forwarding is off on 'd-in0'" "$TB_DIR/daemon.log"
+	ok $? "IPv6 forwarding off on d-in0: the daemon warns at start"
+	f0=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="forwarding_disabled"}')
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
+		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
+	f1=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="forwarding_disabled"}')
+	[ "$((f1 - f0))" = 100 ]
+	ok $? "... and inner IPv6 is dropped as forwarding_disabled: $((f1 - f0)) of 100"
+	tb_daemon_stop
+	tb_dut "$BUILD/src/vxlan-pipelined" --config-dir "$TB_DIR/conf" --prepare-sysctl \
+		>"$TB_DIR/prepare.log" 2>&1
+	v=$(tb_dut sysctl -n net.ipv6.conf.d-in0.accept_ra net.ipv6.conf.d-in0.forwarding | tr '\n' ' ')
+	[ "$v" = "2 1 " ]
+	ok $? "--prepare-sysctl: accept_ra 1 -> 2, then forwarding 0 -> 1 on d-in0 ($v)"
+	diag "$(cat "$TB_DIR/prepare.log")"
+	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
+	f0=$(forwarded)
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
+		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
+	f1=$(forwarded)
+	[ "$((f1 - f0))" = 100 ]
+	ok $? "then inner IPv6 forwards: $((f1 - f0)) of 100"
+	tb_daemon_stop
+	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=0 net.ipv6.conf.d-in0.accept_ra=0
+	tb_dut "$BUILD/src/vxlan-pipelined" --config-dir "$TB_DIR/conf" --prepare-sysctl \
+		>"$TB_DIR/prepare.log" 2>&1
+	v=$(tb_dut sysctl -n net.ipv6.conf.d-in0.accept_ra net.ipv6.conf.d-in0.forwarding | tr '\n' ' ')
+	[ "$v" = "0 1 " ]
+	ok $? "accept_ra 0 (RA off, or a network manager's own) is left alone ($v)"
+	tb_dut ip -6 addr del fd20::1/64 dev d-out0
+	tb_sink ip -6 addr del fd20::2/64 dev k-eth0
+}
+
 test_addresses_followed
+test_ipv6_prepared
 test_neighbour_resolved
 test_no_answers
 test_redirects_refused

@@ -3,7 +3,8 @@
 # The package as a user meets it: a Debian 12 root (debootstrap, cached) booted
 # with systemd-nspawn, systemd as PID 1, in the testbed's middle namespace, so
 # the generator and the collector are on either side of it. apt installs the
-# freshly built .deb; then systemctl start, traffic NATed and forwarded, a
+# freshly built .deb; then systemctl start, traffic NATed and forwarded (inner
+# IPv6 too, with the IPv6 settings the unit makes), a
 # reload under traffic that loses nothing, a broken nat.conf that the reload
 # refuses, a restart under traffic without a gap (and a stop and start, which
 # has one), the stats in the journal, stop detaching, and apt purge. Traffic
@@ -56,8 +57,12 @@ ROOT=$TB_DIR/root
 cp -a --reflink=auto "$CACHE/bookworm" "$ROOT"
 cp "$DEB" "$ROOT/root/"
 
-# boot, in the testbed's dut namespace; BPF and XDP need these capabilities
-systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive \
+# boot, in the testbed's dut namespace; BPF and XDP need these capabilities,
+# and /proc/sys/net writable, as a host's own network stack has it (nspawn
+# leaves it read-only in a namespace it did not make), for the package's
+# sysctl settings
+SYSTEMD_NSPAWN_API_VFS_WRITABLE=network \
+	systemd-nspawn -q -D "$ROOT" --boot --register=no --keep-unit --console=passive \
 	--network-namespace-path="/run/netns/$TB_DUT" \
 	--capability=CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN,CAP_SYS_ADMIN \
 	--system-call-filter=bpf >"$TB_DIR/nspawn.log" 2>&1 &
@@ -138,9 +143,12 @@ forwarded() {
 }
 
 test_start_and_forward() {
+	local rc
 	conf 6000
 	ct systemctl restart vxlan-pipeline
-	ok $? "systemctl restart with the testbed's interfaces"
+	rc=$?
+	ok $rc "systemctl restart with the testbed's interfaces"
+	[ $rc = 0 ] || diag "$(ct journalctl -u vxlan-pipeline --no-pager -n 20)"
 	[ "$(ct systemctl is-active vxlan-pipeline)" = active ]
 	ok $? "the unit is active"
 	[ "$(through 6000 1000)" = 1000 ]
@@ -151,6 +159,34 @@ test_start_and_forward() {
 	ok $? "the daemon runs as the vxlan-pipeline user"
 	ct sh -c 'grep -qE "^CapEff:[[:space:]]+0+$" /proc/$(systemctl show -P MainPID vxlan-pipeline)/status'
 	ok $? "... with no capability left once attached"
+}
+
+# A default install forwards inner IPv6: the unit turns IPv6 forwarding on
+# for the ingress (bpf_fib_lookup checks it there) and accept_ra 1 into 2
+# first, so that router advertisements keep the host's own IPv6 routes; the
+# package's sysctl file keeps the kernel from sending ICMP redirects.
+test_ipv6_and_sysctls() {
+	local v
+	v=$(ct sysctl -n net.ipv6.conf.d-in0.forwarding net.ipv6.conf.d-in0.accept_ra | tr '\n' ' ')
+	[ "$v" = "1 2 " ]
+	ok $? "the unit set IPv6 forwarding on d-in0, accept_ra 2 first ($v)"
+	v=$(ct sysctl -n net.ipv4.conf.all.send_redirects net.ipv4.conf.d-in0.send_redirects | tr '\n' ' ')
+	[ "$v" = "0 0 " ]
+	ok $? "no ICMP redirects: send_redirects 0 for all and d-in0 ($v)"
+	tb_dut ip -6 addr add fd20::1/64 dev d-out0 nodad &&
+		tb_sink ip -6 addr add fd20::2/64 dev k-eth0 nodad &&
+		tb_dut ip -6 neigh replace fd20::2 dev d-out0 nud permanent \
+			lladdr "$(tb_sink cat /sys/class/net/k-eth0/address)"
+	ip netns exec "$TB_SINK" "$TG" --receive '[fd20::2]:6002' --count 500 --duration 120 \
+		--idle 3 --json -q >"$TB_DIR/recv-6002.json" &
+	RECV=$!
+	tb_track $RECV
+	wait_until 30 tb_udp_bound "$TB_SINK" 6002
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
+		--inner-dst '[fd20::2]:6002' --rate 5000 --count 500 -q >/dev/null
+	wait "$RECV"
+	[ "$(received 6002)" = 500 ]
+	ok $? "inner IPv6 forwarded on a default install: $(received 6002) of 500 received"
 }
 
 # A reload to a new target while 5000 pps flow, with traffic on both sides
@@ -237,6 +273,7 @@ test_purge() {
 
 test_install
 test_start_and_forward
+test_ipv6_and_sysctls
 test_reload_under_traffic
 test_broken_reload
 test_restart_under_traffic
