@@ -21,16 +21,17 @@ for tool in curl dumpcap tshark; do
 done
 require_topology
 
-metric() { # metric NAME_WITH_LABELS: its value, or 0
-	tb_dut curl -s -m 3 "http://$METRICS/metrics" |
-		awk -v m="$1" '$1 == m { v = $2 } END { print v + 0 }'
+metric() { # metric NAME_WITH_LABELS: its value (0 when absent), or nothing unanswered
+	tb_dut curl -s -m 10 "http://$METRICS/metrics" |
+		awk -v m="$1" '$1 == m { v = $2 } /^vxlan_pipeline_build_info/ { up = 1 }
+			END { if (up) print v + 0 }'
 }
 forwarded() { metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
+counted() { metric "vxlan_pipeline_packets_total{result=\"$2\",reason=\"$1\"}"; } # REASON RESULT
+refused() { metric 'vxlan_pipeline_events_total{event="redirect_failed"}'; }
 logged() { grep -c -- "$1" "$TB_DIR/daemon.log"; }
-wait_logged() { # wait_logged TEXT: until the daemon's log has it, 5 s at most
-	for _ in $(seq 50); do [ "$(logged "$1")" -ge 1 ] && return 0; sleep 0.1; done
-	return 1
-}
+logged_once() { [ "$(logged "$1")" -ge 1 ]; }
+wait_logged() { wait_until 30 logged_once "$1"; } # TEXT: 30 s at most
 start() {
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
@@ -40,6 +41,15 @@ start() {
 vxlan_to() {
 	tb_src "$TG" --dst "$1" --vni 42 --rate 2000 --count "$2" -q >/dev/null
 }
+# marked FROM: 100 packets to d-in0's address after whatever was sent before,
+# waited for (one veth, one queue: in order); the forwarded count then, or
+# nothing when they were not all counted within 30 s
+marked() {
+	vxlan_to 10.100.0.1 100
+	wait_until 30 tb_grown forwarded "$1" 100 && forwarded
+}
+# counted_grown REASON RESULT FROM BY: the count of REASON grew by BY
+counted_grown() { [ "$(counted "$1" "$2")" -ge $(($3 + $4)) ] 2>/dev/null; }
 
 # The outer destination: only the ingress's own addresses. One added while
 # the daemon runs is taken at once, one removed no longer; what is not
@@ -49,17 +59,16 @@ test_addresses_followed() {
 	start || { ok 1 "addresses: the daemon starts"; return; }
 	mac=$(tb_dut cat /sys/class/net/d-in0/address)
 	tb_src ip neigh replace 10.100.0.7 lladdr "$mac" dev s-eth0 nud permanent
-	f0=$(forwarded)
+	f0=$(tb_count_of forwarded)
 	vxlan_to 10.100.0.7 200
-	sleep 0.3
-	f1=$(forwarded)
-	[ "$f1" = "$f0" ]
-	ok $? "VXLAN to 10.100.0.7, not d-in0's: not taken, not counted ($((f1 - f0)) forwarded)"
+	f1=$(marked "$f0")
+	[ "$((f1 - f0))" = 100 ]
+	ok $? "VXLAN to 10.100.0.7, not d-in0's: not taken, not counted ($((f1 - f0)) forwarded with the 100 to d-in0's address after it)"
 	tb_dut ip addr add 10.100.0.7/32 dev d-in0
 	wait_logged "ingress 'd-in0' has 10.100.0.7: VXLAN to it is taken"
 	ok $? "10.100.0.7 added to d-in0: the daemon says it takes VXLAN to it"
 	vxlan_to 10.100.0.7 200
-	sleep 0.3
+	wait_until 30 tb_grown forwarded "$f1" 200
 	f2=$(forwarded)
 	[ "$((f2 - f1))" = 200 ]
 	ok $? "... and forwards all of it: $((f2 - f1)) of 200"
@@ -67,11 +76,9 @@ test_addresses_followed() {
 	wait_logged "ingress 'd-in0' no longer has 10.100.0.7"
 	ok $? "10.100.0.7 removed: the daemon says so"
 	vxlan_to 10.100.0.7 200
-	vxlan_to 10.100.0.1 200
-	sleep 0.3
-	f3=$(forwarded)
-	[ "$((f3 - f2))" = 200 ]
-	ok $? "... and takes only what goes to 10.100.0.1 now: $((f3 - f2)) of 200 + 200 forwarded"
+	f3=$(marked "$f2")
+	[ "$((f3 - f2))" = 100 ]
+	ok $? "... and takes only what goes to 10.100.0.1 now: $((f3 - f2)) of 200 + 100 forwarded"
 	tb_daemon_stop
 }
 
@@ -87,11 +94,11 @@ test_neighbour_resolved() {
 	caps=$(grep '^CapEff' "/proc/$(pgrep -P "$TB_DAEMON_PID" -x vxp-resolver)/status" 2>/dev/null)
 	[ "${caps##*[[:space:]]}" = 0000000000001000 ]
 	ok $? "the resolver child keeps CAP_NET_ADMIN alone ($caps)"
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.60:6100 --duration 10 --idle 2 --json -q \
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.60:6100 --duration 120 --idle 3 --json -q \
 		>"$TB_DIR/recv.json" &
 	local recv=$!
 	tb_track $recv
-	sleep 0.3
+	wait_until 30 tb_udp_bound "$TB_SINK" 6100
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --count 2000 --json -q >"$TB_DIR/send.json"
 	wait "$recv"
 	sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
@@ -106,8 +113,8 @@ test_neighbour_resolved() {
 	tb_sink ip addr del 10.200.0.60/24 dev k-eth0
 }
 
-# counted REASON RESULT: packets counted for REASON
-counted() { metric "vxlan_pipeline_packets_total{result=\"$2\",reason=\"$1\"}"; }
+captured_ge() { [ "$(tshark -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; } # PCAP N
+neigh_failed() { tb_dut ip neigh show "$1" dev d-out0 | grep -q FAILED; } # ADDR
 
 # The packets are copies whose sources are real hosts that never sent them:
 # whatever the program cannot forward, the host must not answer. The inner
@@ -116,8 +123,8 @@ counted() { metric "vxlan_pipeline_packets_total{result=\"$2\",reason=\"$1\"}"; 
 # while each case goes through the kernel's vxlan device: TTL 1, no route,
 # an unreachable route, a closed UDP and TCP port of the dut itself, a
 # broadcast, a next hop that never answers ARP, and DF above the egress MTU
-# but below the DF threshold. Only a canary the dut sends on purpose at the
-# end may be there; nor is any of it left unaccounted.
+# but below the DF threshold. Only the canaries the dut sends on purpose
+# before and after may be there; nor is any of it left unaccounted.
 test_no_answers() {
 	local cap=$TB_DIR/answers.pcap cap_pid net c frames others t0 ttl nf ur nn fn df
 	start || { ok 1 "answers: the daemon starts"; return; }
@@ -127,12 +134,13 @@ test_no_answers() {
 	for net in 10.200.0.0/24 172.31.0.0/16 10.251.0.0/16; do
 		tb_src ip route add "$net" via 192.168.50.2 dev vx0
 	done
-	ip netns exec "$TB_SRC" dumpcap -q -i s-eth0 -f 'dst host 192.168.50.1' -a duration:14 \
+	ip netns exec "$TB_SRC" dumpcap -q -i s-eth0 -f 'dst host 192.168.50.1' -a duration:300 \
 		-w "$cap" >"$TB_DIR/dumpcap.log" 2>&1 &
 	cap_pid=$!
 	tb_track $cap_pid
-	for _ in $(seq 30); do grep -q File "$TB_DIR/dumpcap.log" && break; sleep 0.1; done
-	sleep 0.5
+	wait_until 60 grep -q '^File:' "$TB_DIR/dumpcap.log"
+	tb_dut "$FT" probe 192.168.50.1:9 udp 1 # a first canary: the capture runs
+	wait_until 60 captured_ge "$cap" 1
 	t0=$(counted ttl_expiring drop):$(counted not_forwarded drop):$(counted unreachable drop)
 	t0=$t0:$(counted no_neighbour drop):$(counted frag_needed kernel)
 	for c in "10.200.0.2:7 ttl1" "172.31.0.1:7 udp" "10.251.0.1:7 udp" "10.200.0.1:9 udp" \
@@ -140,15 +148,20 @@ test_no_answers() {
 		# shellcheck disable=SC2086 # address and kind, two words
 		tb_src "$FT" probe $c 3
 	done
-	sleep 4 # a failed ARP resolution takes 3 s before the kernel would answer it
-	tb_dut "$FT" probe 192.168.50.1:9 udp 1 # the canary
+	IFS=: read -r ttl nf ur nn fn <<<"$t0"
+	wait_until 60 counted_grown frag_needed kernel "$fn" 3 # the last probes' count
+	# the kernel answers a failed ARP resolution after its probes (3 s):
+	# the neighbour entry failed is when an answer would have been sent
+	wait_until 60 neigh_failed 10.200.0.99
+	tb_dut "$FT" probe 192.168.50.1:9 udp 1 # the second canary, after all of it
+	wait_until 60 captured_ge "$cap" 2
+	kill -INT "$cap_pid"
 	wait "$cap_pid"
 	frames=$(tshark -r "$cap" 2>/dev/null | wc -l)
 	others=$(tshark -r "$cap" -Y '!(udp.dstport == 9 && ip.src == 10.100.0.1)' 2>/dev/null)
-	[ "$frames" = 1 ] && [ -z "$others" ]
-	ok $? "nothing the dut sends toward the inner source but the canary: $frames frame(s) captured"
+	[ "$frames" = 2 ] && [ -z "$others" ]
+	ok $? "nothing the dut sends toward the inner source but the two canaries: $frames frame(s) captured"
 	diag "$others"
-	IFS=: read -r ttl nf ur nn fn <<<"$t0"
 	ttl=$(($(counted ttl_expiring drop) - ttl))
 	nf=$(($(counted not_forwarded drop) - nf))
 	ur=$(($(counted unreachable drop) - ur))
@@ -168,9 +181,18 @@ test_no_answers() {
 }
 
 healthz() { # sets HZ_CODE and HZ_BODY
-	HZ_BODY=$(tb_dut curl -s -m 3 -w '\n%{http_code}' "http://$METRICS/healthz")
+	HZ_BODY=$(tb_dut curl -s -m 10 -w '\n%{http_code}' "http://$METRICS/healthz")
 	HZ_CODE=${HZ_BODY##*$'\n'}
 	HZ_BODY=${HZ_BODY%$'\n'*}
+}
+healthz_is() { healthz && [ "$HZ_CODE" = "$1" ]; } # CODE
+# refused_caught_up F0 R0: every frame forwarded since F0 is counted refused
+# since R0 (the two counters are read one after the other)
+refused_caught_up() {
+	local f r
+	f=$(forwarded)
+	r=$(refused)
+	[ -n "$f" ] && [ -n "$r" ] && [ "$((f - $1))" = "$((r - $2))" ]
 }
 
 # forwarded counts what bpf_redirect_map() queued. A veth egress whose peer
@@ -178,23 +200,24 @@ healthz() { # sets HZ_CODE and HZ_BODY
 # 8): the refusals are counted, /healthz says 503 and why, and the status
 # says so; with GRO back on the peer, healthy again.
 test_redirects_refused() {
-	local f0 r0 f1 r1 st
+	local f0 r0 f1 r1 st sender
 	start || { ok 1 "refused: the daemon starts"; return; }
 	[ "$(metric vxlan_pipeline_redirect_failures_counted)" = 1 ]
 	ok $? "the programs that count refused redirects are attached"
 	tb_sink ethtool -K k-eth0 gro off >/dev/null
-	f0=$(forwarded)
-	r0=$(metric 'vxlan_pipeline_events_total{event="redirect_failed"}')
-	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 4 -q \
+	f0=$(tb_count_of forwarded)
+	r0=$(refused)
+	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 120 -q \
 		>/dev/null &
-	local sender=$!
+	sender=$!
 	tb_track $sender
-	sleep 2 # a statistics tick (1 s) with traffic, and the next
-	healthz
+	wait_until 60 healthz_is 503
 	st=$("$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status 2>&1)
+	kill -TERM "$sender"
 	wait "$sender"
+	wait_until 30 refused_caught_up "$f0" "$r0"
 	f1=$(forwarded)
-	r1=$(metric 'vxlan_pipeline_events_total{event="redirect_failed"}')
+	r1=$(refused)
 	[ "$((f1 - f0))" -gt 0 ] && [ "$((r1 - r0))" = "$((f1 - f0))" ]
 	ok $? "GRO off on the egress's peer: $((f1 - f0)) forwarded, $((r1 - r0)) of them refused"
 	[ "$HZ_CODE" = 503 ] && [[ $HZ_BODY == *"redirected to 'd-out0' did not leave"* ]]
@@ -204,9 +227,10 @@ test_redirects_refused() {
 	ok $? "vxlan-pipeline status says so"
 	diag "$(grep -E 'health|redirect' <<<"$st")"
 	tb_sink ethtool -K k-eth0 gro on >/dev/null
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 2.5 -q >/dev/null
-	healthz
-	[ "$HZ_CODE" = 200 ] && [ "$(metric 'vxlan_pipeline_events_total{event="redirect_failed"}')" = "$r1" ]
+	vxlan_to 10.100.0.1 100
+	wait_until 30 tb_grown forwarded "$f1" 100
+	wait_until 60 healthz_is 200
+	[ "$HZ_CODE" = 200 ] && [ "$(refused)" = "$r1" ]
 	ok $? "GRO back on: nothing more refused, /healthz 200"
 	tb_daemon_stop
 }
@@ -215,6 +239,7 @@ test_redirects_refused() {
 # --prepare-sysctl (the unit's ExecStartPre=+) turns it on, with accept_ra 1
 # made 2 first so router advertisements keep the host's IPv6 routes, and a
 # 0 left alone (RA off, or a network manager's own).
+fwd_disabled() { counted forwarding_disabled drop; }
 test_ipv6_prepared() {
 	local f0 f1 v
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000"
@@ -226,10 +251,11 @@ test_ipv6_prepared() {
 	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
 	grep -q "IPv6 forwarding is off on 'd-in0'" "$TB_DIR/daemon.log"
 	ok $? "IPv6 forwarding off on d-in0: the daemon warns at start"
-	f0=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="forwarding_disabled"}')
+	f0=$(tb_count_of fwd_disabled)
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
 		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
-	f1=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="forwarding_disabled"}')
+	wait_until 30 tb_grown fwd_disabled "$f0" 100
+	f1=$(fwd_disabled)
 	[ "$((f1 - f0))" = 100 ]
 	ok $? "... and inner IPv6 is dropped as forwarding_disabled: $((f1 - f0)) of 100"
 	tb_daemon_stop
@@ -240,9 +266,10 @@ test_ipv6_prepared() {
 	ok $? "--prepare-sysctl: accept_ra 1 -> 2, then forwarding 0 -> 1 on d-in0 ($v)"
 	diag "$(cat "$TB_DIR/prepare.log")"
 	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
-	f0=$(forwarded)
+	f0=$(tb_count_of forwarded)
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
 		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
+	wait_until 30 tb_grown forwarded "$f0" 100
 	f1=$(forwarded)
 	[ "$((f1 - f0))" = 100 ]
 	ok $? "then inner IPv6 forwards: $((f1 - f0)) of 100"
