@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <systemd/sd-daemon.h>
 
 #include "resolver.h"
 #include "vxlan_pipeline.h"
@@ -36,6 +37,20 @@ static void resolve(const struct vxp_neigh_key *key)
 			 key->ifindex, strerror(-err), failures);
 }
 
+/* What the service manager handed the daemon (its fd store: the previous
+ * daemon's links and maps) is open in the child too, from the fork: a copy
+ * here would keep a link the daemon closes attached. The daemon has not
+ * taken them yet, so LISTEN_FDS still says how many there are. */
+static void close_handed_fds(int keep)
+{
+	const char *s = getenv("LISTEN_FDS");
+	long n = s ? strtol(s, NULL, 10) : 0, i;
+
+	for (i = 0; i < n && i < 1024; i++)
+		if (SD_LISTEN_FDS_START + i != keep)
+			close(SD_LISTEN_FDS_START + (int)i);
+}
+
 /* The child: one request per datagram, checked; EOF when the daemon is gone. */
 static void __attribute__((noreturn)) child_main(int fd, pid_t parent, const char *user)
 {
@@ -46,6 +61,7 @@ static void __attribute__((noreturn)) child_main(int fd, pid_t parent, const cha
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 		_exit(0);
+	close_handed_fds(fd);
 	prctl(PR_SET_NAME, "vxp-resolver", 0, 0, 0);
 	err = privs_drop_to_net_admin(user, &step);
 	if (err) {

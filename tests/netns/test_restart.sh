@@ -38,6 +38,9 @@ across() { # the last run, in words
 	echo "$SENT sent, $(got received) received, $(got lost) lost by sequence number, $(got duplicated) twice"
 }
 
+bpf_fds() { # bpf_fds PID: how many BPF objects the process holds open
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'anon_inode:bpf*' 2>/dev/null | wc -l
+}
 start_service() { # [SVCMAN OPTIONS]
 	rm -f "$TB_DIR/svc.log"
 	ip netns exec "$TB_DUT" "$SVCMAN" "$@" "$TB_DIR/notify.sock" "$TB_DIR/svc.log" -- \
@@ -82,6 +85,11 @@ test_restart() {
 	ok $? "the new daemon got the store back and took both links over"
 	! grep -q "does not fit" "$TB_DIR/daemon.log"
 	ok $? "every stored map fits the new daemon (the egress device map included)"
+	local child
+	child=$(pgrep -P "$(sed -n 's/^SPAWN pid=\([0-9]*\).*/\1/p' "$TB_DIR/svc.log" | tail -n 1)" \
+		-x vxp-resolver)
+	[ -n "$child" ] && [ "$(bpf_fds "$child")" = 0 ]
+	ok $? "the new daemon's resolver child holds none of the stored links and maps ($(bpf_fds "$child") BPF fds)"
 	diag "$(grep -E '^SPAWN|^EXIT' "$TB_DIR/svc.log")"
 	diag "$(grep -E 'took|store|fit|handed|error' "$TB_DIR/daemon.log" | head -n 12)"
 	local fwd sent=$SENT
