@@ -53,11 +53,21 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, struct buf *b
 	return ret;
 }
 
+/* Where the connection came in: HTTP_ON_TCP or HTTP_ON_CONTROL. */
+static unsigned connection_where(const struct http *h, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+
+	return ci && ci->daemon == h->tcp ? HTTP_ON_TCP : HTTP_ON_CONTROL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **req_cls)
 {
 	struct http *h = cls;
+	unsigned where = connection_where(h, c);
+	const char *sep = "";
 	struct buf b = { 0 };
 	size_t i;
 
@@ -71,11 +81,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, 405, &b, "text/plain; charset=utf-8");
 	}
 	for (i = 0; i < h->n_pages; i++)
-		if (!strcmp(url, h->pages[i].path))
+		if ((h->pages[i].where & where) && !strcmp(url, h->pages[i].path))
 			return reply(c, h->pages[i].render(h->ctx, &b), &b, h->pages[i].type);
 	buf_printf(&b, "vxlan-pipelined %s:", PACKAGE_VERSION);
-	for (i = 0; i < h->n_pages; i++)
-		buf_printf(&b, "%s %s", i ? "," : "", h->pages[i].path);
+	for (i = 0; i < h->n_pages; i++) {
+		if (!(h->pages[i].where & where))
+			continue;
+		buf_printf(&b, "%s %s", sep, h->pages[i].path);
+		sep = ",";
+	}
 	buf_printf(&b, "\n");
 	return reply(c, strcmp(url, "/") ? 404 : 200, &b, "text/plain; charset=utf-8");
 }
