@@ -36,6 +36,7 @@ UNIT_TESTS = \
 	tests/unit/test_conf \
 	tests/unit/test_daemon_cli \
 	tests/unit/test_httpc \
+	tests/unit/test_http_conns \
 	tests/unit/test_netdev \
 	tests/unit/test_notify \
 	tests/unit/test_nat_table \
@@ -64,6 +65,7 @@ NETNS_TESTS = \
 	tests/netns/test_metric_names.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_restart.sh \
+	tests/netns/test_slow_clients.sh \
 	tests/netns/test_trafficgen.sh
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/svcman
@@ -83,6 +85,7 @@ tests_unit_test_buf_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
 tests_unit_test_buf_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_cli_LDADD = tests/lib/libvxptest.a $(CLI_LIBS)
 tests_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_http_conns_LDADD = $(TEST_LIBS)
 tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)

@@ -9,10 +9,18 @@
 #include <stddef.h>
 #include "buf.h"
 
+/* Connections kept at once, and from one address: past either, a newcomer
+ * takes the place of the connection that has waited longest for its
+ * request's headers. */
 #define HTTP_CONNECTIONS_MAX 16
 #define HTTP_PER_IP_MAX	     4
-#define HTTP_TIMEOUT_S	     5
-#define HTTP_MEMORY_MAX	     32768
+/* A request's headers must be in this long after the connection began to
+ * wait for them (accepted, or the previous request answered), however slowly
+ * they trickle in. */
+#define HTTP_HEADERS_DEADLINE_S 5
+/* Inactivity: no byte either way for this long closes a connection. */
+#define HTTP_TIMEOUT_S	5
+#define HTTP_MEMORY_MAX 32768
 
 /* Where a page is served: TCP (metrics_listen) is open to whoever reaches
  * the address, the control socket to root and the service group. */

@@ -17,6 +17,7 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/fdstore.c src/daemon/fdstore.h \
 	src/daemon/feature_stream.c src/daemon/feature_stream.h \
 	src/daemon/http.c src/daemon/http.h \
+	src/daemon/http_conns.c src/daemon/http_conns.h \
 	src/daemon/notify.c src/daemon/notify.h \
 	src/daemon/pages.c src/daemon/pages.h
 nodist_src_daemon_libdaemon_a_SOURCES = bpf/vxlan_pipeline.skel.h

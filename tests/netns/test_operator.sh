@@ -225,9 +225,10 @@ test_cli_unprivileged() {
 	ok $? "anyone else is told what to do"
 }
 
-# Idle connections from one address: at most 4 held, the rest refused; other
-# addresses, the control socket and the loop carry on; the daemon closes the
-# idle ones itself (the clients would hold them for 60 s). How much memory
+# Idle connections from one address: at most 4 held (each newcomer takes the
+# place of the one idle longest); other addresses, the control socket and the
+# loop carry on; the daemon closes the idle ones itself (the clients would
+# hold them for 60 s). How much memory
 # this costs the daemon, and how soon it closes them, are figures of make
 # bench.
 held() { tb_dut ss -Htn state established '( sport = :9464 )' | wc -l; }
