@@ -15,7 +15,6 @@
 #include "addr.h"
 #include "conf_check.h"
 #include "conf_rules.h"
-#include "nat_table.h"
 
 /* The seed loader's defaults for a NAT rule given in part. */
 #define SEED_NAT_ADDR	 "127.0.0.1"
@@ -151,48 +150,6 @@ static void check_overlaps(const struct pipeline_config *cfg, struct conf_errors
 		}
 }
 
-/* Entries the first n configuration rules need in the data plane's table. */
-static int entries_needed(const struct pipeline_config *cfg, size_t n, size_t max)
-{
-	struct pipeline_config part = *cfg;
-	struct nat_entry *entries;
-	struct nat_rule *rules;
-	size_t *origin, count, conflict[2];
-	int ret;
-
-	part.n_rules = n;
-	ret = conf_nat_rules(&part, &rules, &origin, &count);
-	if (ret)
-		return ret;
-	entries = calloc(max + 1, sizeof(*entries));
-	ret = entries ? nat_table_build(rules, count, entries, max, conflict) : -ENOMEM;
-	free(entries);
-	free(rules);
-	free(origin);
-	return ret;
-}
-
-/* Names the first rule that no longer fits. */
-static void check_capacity(const struct pipeline_config *cfg, struct conf_errors *errs)
-{
-	size_t lo = 0, hi = cfg->n_rules;
-
-	if (entries_needed(cfg, cfg->n_rules, VXP_NAT_ENTRIES_MAX) != -E2BIG)
-		return;
-	while (hi - lo > 1) { /* the first n with -E2BIG lies in (lo, hi] */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (entries_needed(cfg, mid, VXP_NAT_ENTRIES_MAX) == -E2BIG)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	conf_error(errs, &cfg->rules[hi - 1].src,
-		   "the NAT table is full at this rule: it holds %d entries, one per matched "
-		   "port and one more per port that also has rules with 'dst'",
-		   VXP_NAT_ENTRIES_MAX);
-}
-
 int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs)
 {
 	unsigned before = errs->n;
@@ -206,8 +163,8 @@ int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs)
 			   "'user' names '%s', which is not a user here; create it, or leave "
 			   "'user' out to stay root",
 			   cfg->user);
-	check_overlaps(cfg, errs);
-	if (errs->n == before)
-		check_capacity(cfg, errs);
+	/* counted first: a rule count the table holds bounds the overlap check */
+	if (!conf_rules_fit(cfg, errs))
+		check_overlaps(cfg, errs);
 	return errs->n == before ? 0 : -EINVAL;
 }

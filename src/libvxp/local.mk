@@ -14,6 +14,7 @@ src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/feature_socket.c src/libvxp/feature_socket.h \
 	src/libvxp/httpc.c src/libvxp/httpc.h \
 	src/libvxp/log.c src/libvxp/log.h \
+	src/libvxp/nat_count.c src/libvxp/nat_count.h \
 	src/libvxp/nat_table.c src/libvxp/nat_table.h \
 	src/libvxp/netdev.c src/libvxp/netdev.h \
 	src/libvxp/privs.c src/libvxp/privs.h \

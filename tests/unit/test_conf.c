@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "libvxp/conf.h"
 #include "libvxp/conf_check.h"
 #include "libvxp/conf_load.h"
 #include "libvxp/conf_rules.h"
+#include "libvxp/nat_table.h"
 #include "tap.h"
 
 static const char *data_dir(void)
@@ -138,6 +141,155 @@ static void check_expansion(void)
 	conf_free(&cfg);
 }
 
+/* A configuration directory of its own: pipeline.conf naming lo, and a
+ * nat.conf of n rules, rule i written by rule(i, buf) on line i + 2. */
+static void write_rules(char *dir, size_t n, void (*rule)(size_t i, char *buf, size_t size))
+{
+	char path[256], line[256];
+	FILE *f;
+	size_t i;
+
+	strcpy(dir, "/tmp/vxp-conf.XXXXXX");
+	if (!mkdtemp(dir))
+		tap_bail("mkdtemp");
+	snprintf(path, sizeof(path), "%s/pipeline.conf", dir);
+	f = fopen(path, "w");
+	if (!f)
+		tap_bail("%s", path);
+	fputs("ingress = \"lo\";\negress = \"lo\";\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/nat.conf", dir);
+	f = fopen(path, "w");
+	if (!f)
+		tap_bail("%s", path);
+	fputs("nat = (\n", f);
+	for (i = 0; i < n; i++) {
+		rule(i, line, sizeof(line));
+		fprintf(f, "  %s%s\n", line, i + 1 < n ? "," : "");
+	}
+	fputs(");\n", f);
+	fclose(f);
+}
+
+static void remove_dir(const char *dir)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/pipeline.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/nat.conf", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The ports the kept rules match: what expanding them would make. */
+static size_t ports_kept(const struct pipeline_config *cfg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->n_rules; i++)
+		n += cfg->rules[i].port_last - cfg->rules[i].port_first + 1;
+	return n;
+}
+
+static void all_ports_to(size_t i, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "{ proto = \"udp\"; dst_port = \"1-65535\"; dst = \"10.9.%zu.%zu\"; "
+		 "to = \"10.0.0.1\"; }",
+		 i / 256, i % 256 + 1);
+}
+
+static void thousands(size_t i, char *buf, size_t size)
+{
+	snprintf(buf, size, "{ proto = \"tcp\"; dst_port = \"%zu-%zu\"; to = \"10.0.0.1\"; }",
+		 i * 1000 + 1, i * 1000 + 1000);
+}
+
+/* 4000 ports with 'dst' and the same without (their markers are the
+ * wildcard entries), then 192 more without: 8192 entries; then one more. */
+static void markers(size_t i, char *buf, size_t size)
+{
+	static const char *const r[] = {
+		"{ proto = \"udp\"; dst_port = \"1-4000\"; dst = \"10.9.0.1\"; to = \"10.0.0.1\"; "
+		"}",
+		"{ proto = \"udp\"; dst_port = \"1-4000\"; to = \"10.0.0.2\"; }",
+		"{ proto = \"udp\"; dst_port = \"4001-4192\"; to = \"10.0.0.2\"; }",
+		"{ proto = \"udp\"; dst_port = 4193; to = \"10.0.0.2\"; }",
+	};
+
+	snprintf(buf, size, "%s", r[i]);
+}
+
+/* Entries nat_table_build() makes of the configuration's rules. */
+static int entries_built(const struct pipeline_config *cfg)
+{
+	static struct nat_entry entries[VXP_NAT_ENTRIES_MAX + 16];
+	struct nat_rule *rules;
+	size_t *origin, n, conflict[2];
+	int ret;
+
+	if (conf_nat_rules(cfg, &rules, &origin, &n))
+		return -1;
+	ret = nat_table_build(rules, n, entries, VXP_NAT_ENTRIES_MAX + 16, conflict);
+	free(rules);
+	free(origin);
+	return ret;
+}
+
+/* 200 rules of "1-65535", each with its own 'dst', in 16 kB: 26 million
+ * entries if expanded. Counted before expanding: the first rule is past the
+ * table, and nothing is kept. */
+static void check_exploding_ranges(void)
+{
+	struct conf_errors errs = { 0 };
+	struct pipeline_config cfg;
+	char dir[64], want[CONF_MSG_MAX];
+	int ret, built;
+
+	write_rules(dir, 200, all_ports_to);
+	load_and_check(&cfg, dir, &errs);
+	snprintf(want, sizeof(want),
+		 "%s/nat.conf:2: the NAT table is full at this rule: it holds %d entries, one per "
+		 "matched port and one more per port that also has rules with 'dst'",
+		 dir, VXP_NAT_ENTRIES_MAX);
+	tap_ok(errs.n == 1 && !strcmp(errs.msg[0], want),
+	       "200 rules of dst_port \"1-65535\": the first is named: %s",
+	       errs.n ? errs.msg[0] : "(no error)");
+	tap_ok(cfg.n_rules == 0 && ports_kept(&cfg) == 0,
+	       "... and none is kept: %zu rules, %zu ports", cfg.n_rules, ports_kept(&cfg));
+	conf_free(&cfg);
+	remove_dir(dir);
+
+	errs.n = 0;
+	write_rules(dir, 12, thousands);
+	load_and_check(&cfg, dir, &errs);
+	tap_ok(errs.n == 1 && strstr(errs.msg[0], "/nat.conf:10: the NAT table is full") &&
+		       cfg.n_rules == 8 && ports_kept(&cfg) == 8000,
+	       "12 rules of 1000 ports: 8 kept (%zu ports), the 9th named (%s)", ports_kept(&cfg),
+	       errs.n ? errs.msg[0] : "no error");
+	conf_free(&cfg);
+	remove_dir(dir);
+
+	errs.n = 0;
+	write_rules(dir, 3, markers);
+	ret = load_and_check(&cfg, dir, &errs);
+	built = entries_built(&cfg);
+	tap_ok(!ret && built == VXP_NAT_ENTRIES_MAX,
+	       "port markers counted as the table builds them: %d entries fit (%s)", built,
+	       errs.n ? errs.msg[0] : "no error");
+	conf_free(&cfg);
+	remove_dir(dir);
+	errs.n = 0;
+	write_rules(dir, 4, markers);
+	ret = load_and_check(&cfg, dir, &errs);
+	tap_ok(ret && errs.n == 1 && strstr(errs.msg[0], "/nat.conf:5: the NAT table is full") &&
+		       cfg.n_rules == 3,
+	       "... and one more port does not (%s)", errs.n ? errs.msg[0] : "no error");
+	conf_free(&cfg);
+	remove_dir(dir);
+}
+
 static void check_shipped(void)
 {
 	const struct conf_overrides lo = {
@@ -220,6 +372,7 @@ int main(void)
 	check_corpus();
 	check_merge();
 	check_expansion();
+	check_exploding_ranges();
 	check_shipped();
 	check_overrides();
 	return tap_done();
