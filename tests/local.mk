@@ -40,7 +40,8 @@ UNIT_TESTS = \
 	tests/unit/test_netdev \
 	tests/unit/test_notify \
 	tests/unit/test_nat_table \
-	tests/unit/test_pkt
+	tests/unit/test_pkt \
+	tests/unit/test_unix_listen
 BPF_TESTS = \
 	tests/bpf/test_attach \
 	tests/bpf/test_recognise \
@@ -67,6 +68,7 @@ NETNS_TESTS = \
 	tests/netns/test_operator.sh \
 	tests/netns/test_restart.sh \
 	tests/netns/test_slow_clients.sh \
+	tests/netns/test_socket_path.sh \
 	tests/netns/test_trafficgen.sh
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/svcman
@@ -91,6 +93,7 @@ tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
+tests_unit_test_unix_listen_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_attach_LDADD = $(TEST_LIBS)

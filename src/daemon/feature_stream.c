@@ -6,12 +6,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
@@ -19,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature_stream.h"
+#include "unix_listen.h"
 #include "libvxp/log.h"
 
 #define SERVICE_GROUP	"vxlan-pipeline"
@@ -110,32 +109,10 @@ static void accept_subscriber(struct features *f)
 	f->subs[f->nsubs++] = fd;
 }
 
-static int listen_on(struct features *f, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct group *g = getgrnam(SERVICE_GROUP);
-	int fd, err;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0660) ||
-	    (g && chown(path, (uid_t)-1, g->gr_gid)) || listen(fd, FEATURES_SUBSCRIBERS)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	return fd;
-}
-
 struct features *features_open(int ring_fd, const char *socket_path)
 {
 	struct features *f = calloc(1, sizeof(*f));
+	char why[256];
 
 	if (!f)
 		return NULL;
@@ -151,13 +128,15 @@ struct features *features_open(int ring_fd, const char *socket_path)
 		goto err;
 	}
 	if (socket_path && *socket_path) {
-		f->listen_fd = listen_on(f, socket_path);
+		f->listen_fd = unix_listen(socket_path, SOCK_SEQPACKET, FEATURES_SUBSCRIBERS,
+					   SERVICE_GROUP);
 		if (f->listen_fd < 0) {
 			log_err("Failed to create the features socket '%s': %s", socket_path,
-				strerror(-f->listen_fd));
+				unix_listen_why(f->listen_fd, socket_path, why, sizeof(why)));
 			errno = -f->listen_fd;
 			goto err;
 		}
+		snprintf(f->path, sizeof(f->path), "%s", socket_path);
 	}
 	return f;
 err:

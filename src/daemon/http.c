@@ -6,13 +6,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +18,7 @@
 
 #include "http.h"
 #include "http_conns.h"
+#include "unix_listen.h"
 #include "libvxp/addr.h"
 #include "libvxp/log.h"
 
@@ -196,49 +195,17 @@ static int open_tcp(struct http *h, const char *listen)
 	return 0;
 }
 
-/* The control socket: 0660, the service group's, in a directory made for it. */
-static int control_socket(struct http *h, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct group *g = getgrnam(SERVICE_GROUP);
-	char dir[sizeof(sa.sun_path)], *slash;
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (!mkdir(dir, 0750) && g && chown(dir, (uid_t)-1, g->gr_gid))
-			return -errno;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0660) ||
-	    (g && chown(path, (uid_t)-1, g->gr_gid)) || listen(fd, HTTP_CONNECTIONS_MAX)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	snprintf(h->control_path, sizeof(h->control_path), "%s", path);
-	return fd;
-}
-
 static int open_control(struct http *h, const char *path)
 {
-	int fd = control_socket(h, path);
+	int fd = unix_listen(path, SOCK_STREAM, HTTP_CONNECTIONS_MAX, SERVICE_GROUP);
+	char why[256];
 
 	if (fd < 0) {
-		log_err("Failed to create the control socket '%s': %s (set control_socket to a "
-			"writable path, or \"\" for off)",
-			path, strerror(-fd));
+		log_err("Failed to create the control socket '%s': %s", path,
+			unix_listen_why(fd, path, why, sizeof(why)));
 		return fd;
 	}
+	snprintf(h->control_path, sizeof(h->control_path), "%s", path);
 	h->control = start(h, 0, NULL, fd, &h->control_conns, 0);
 	if (!h->control) {
 		close(fd);

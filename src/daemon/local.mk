@@ -19,7 +19,8 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/http.c src/daemon/http.h \
 	src/daemon/http_conns.c src/daemon/http_conns.h \
 	src/daemon/notify.c src/daemon/notify.h \
-	src/daemon/pages.c src/daemon/pages.h
+	src/daemon/pages.c src/daemon/pages.h \
+	src/daemon/unix_listen.c src/daemon/unix_listen.h
 nodist_src_daemon_libdaemon_a_SOURCES = bpf/vxlan_pipeline.skel.h
 src_daemon_libdaemon_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBSYSTEMD_CFLAGS) \
 	$(LIBMICROHTTPD_CFLAGS)

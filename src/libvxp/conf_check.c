@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 
 #include "addr.h"
 #include "conf_check.h"
 #include "conf_rules.h"
+#include "feature_socket.h"
+#include "file_trust.h"
 
 /* The seed loader's defaults for a NAT rule given in part. */
 #define SEED_NAT_ADDR	 "127.0.0.1"
@@ -111,6 +114,31 @@ static void check_interface(const struct pipeline_config *cfg, enum conf_key key
 			   conf_key_name(key), name);
 }
 
+/* The daemon takes over only a socket nobody answers on: anything else at
+ * the control socket's path, or the features socket's beside it, would make
+ * it refuse to start. */
+static void check_socket_path(const struct pipeline_config *cfg, struct conf_errors *errs)
+{
+	struct conf_src where = cfg->set_at[CONF_CONTROL_SOCKET];
+	char features[CONF_PATH_MAX + 16];
+	const char *paths[2] = { cfg->control_socket, features };
+	struct stat st;
+	int i;
+
+	if (!cfg->control_socket[0])
+		return;
+	if (!cfg->is_set[CONF_CONTROL_SOCKET])
+		where = (struct conf_src){ cfg->dir ? cfg->dir : CONF_DIR_DEFAULT, 0 };
+	feature_socket_path(cfg->control_socket, features, sizeof(features));
+	for (i = 0; i < 2; i++)
+		if (!lstat(paths[i], &st) && !S_ISSOCK(st.st_mode))
+			conf_error(errs, &where,
+				   "'control_socket': '%s' exists and is %s, not a socket: the "
+				   "daemon would leave it alone and refuse to start; remove it, "
+				   "or set control_socket to another path",
+				   paths[i], file_kind(st.st_mode));
+}
+
 static bool rules_overlap(const struct conf_rule *a, const struct conf_rule *b)
 {
 	return a->family == b->family && a->proto == b->proto && a->match == b->match &&
@@ -158,6 +186,7 @@ int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs)
 	check_required(cfg, CONF_EGRESS, "-t", errs);
 	check_interface(cfg, CONF_INGRESS, cfg->ingress, errs);
 	check_interface(cfg, CONF_EGRESS, cfg->egress, errs);
+	check_socket_path(cfg, errs);
 	if (cfg->user[0] && !getpwnam(cfg->user))
 		conf_error(errs, &cfg->set_at[CONF_USER],
 			   "'user' names '%s', which is not a user here; create it, or leave "
