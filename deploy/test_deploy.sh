@@ -23,6 +23,8 @@ else
 	BUILD=$SRC/build
 fi
 D=$SRC/deploy
+# what --check-config reads must be writable by nobody else (StrictModes)
+umask 022
 PY=${PYTHON:-python3}
 TMP=$(mktemp -d /tmp/vxp-deploy.XXXXXX)
 imds_pid=

@@ -5,7 +5,9 @@
 # (and line) and what to do, within bounds that do not depend on the file:
 # 200 rules of dst_port "1-65535" (26 million entries if expanded) are judged
 # under a 256 MiB address-space limit (before the count came first, expanding
-# them took 2.5 GB and 36 s or more).
+# them took 2.5 GB and 36 s or more); as OpenSSH's StrictModes, a file or
+# directory others could write or another user owns is refused with the fix,
+# and a FIFO named *.conf is refused without hanging (each run has 30 s).
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 DAEMON=$BUILD/src/vxlan-pipelined
@@ -22,7 +24,13 @@ conf_dir() {
 	echo "$TMP/$1"
 }
 # check DIR: --check-config's exit status, its messages in $TMP/err
-check() { "$DAEMON" --check-config --config-dir "$1" >"$TMP/out" 2>"$TMP/err"; }
+check() { timeout 30 "$DAEMON" --check-config --config-dir "$1" >"$TMP/out" 2>"$TMP/err"; }
+# refused DIR MESSAGE: --check-config exits 78 and says MESSAGE, whole
+refused() {
+	check "$1"
+	local status=$?
+	[ "$status" = 78 ] && grep -qxF "vxlan-pipelined: error: $2" "$TMP/err"
+}
 
 test_exploding_ranges() {
 	local d i status
@@ -42,5 +50,47 @@ test_exploding_ranges() {
 	diag "$(cat "$TMP/err")"
 }
 
+test_strict_modes() {
+	local d
+	d=$(conf_dir good)
+	check "$d"
+	ok $? "a directory 0755 and files 0644 of this user's: accepted"
+	diag "$(cat "$TMP/err")"
+	d=$(conf_dir file-o+w)
+	chmod o+w "$d/pipeline.conf"
+	refused "$d" "$d/pipeline.conf: a configuration file writable by others (mode 0646): anyone on this host could change where mirrored traffic goes; run: chmod go-w '$d/pipeline.conf'"
+	ok $? "a world-writable file: refused, with the chmod that fixes it"
+	diag "$(cat "$TMP/err")"
+	d=$(conf_dir file-g+w)
+	chmod g+w "$d/pipeline.conf"
+	refused "$d" "$d/pipeline.conf: a configuration file writable by group (mode 0664): anyone in its group could change where mirrored traffic goes; run: chmod go-w '$d/pipeline.conf'"
+	ok $? "a group-writable file: refused"
+	d=$(conf_dir dir-g+w)
+	chmod 0775 "$d"
+	refused "$d" "$d: the configuration directory writable by group (mode 0775): anyone in its group could change where mirrored traffic goes; run: chmod go-w '$d'"
+	ok $? "a group-writable directory: refused"
+	diag "$(cat "$TMP/err")"
+	d=$(conf_dir fifo)
+	mkfifo "$d/nat.conf"
+	refused "$d" "$d/nat.conf: a FIFO, not a regular file: remove it, or rename it so that it does not end in '.conf'"
+	ok $? "a FIFO named nat.conf: refused at once, not waited on"
+	diag "$(cat "$TMP/err")"
+	d=$(conf_dir reload)
+	chmod o+w "$d/pipeline.conf"
+	chmod o-w "$d/pipeline.conf"
+	check "$d"
+	ok $? "the same file once chmod go-w ran: accepted"
+	if [ "$(id -u)" = 0 ]; then
+		d=$(conf_dir owner)
+		chown nobody "$d/pipeline.conf"
+		refused "$d" "$d/pipeline.conf: a configuration file owned by nobody, not root: anyone who is could change it; run: chown root '$d/pipeline.conf'"
+		ok $? "a file another user owns: refused, with the chown that fixes it"
+		diag "$(cat "$TMP/err")"
+	else
+		ok 0 "# SKIP a file another user owns: needs root to make one"
+	fi
+}
+
 test_exploding_ranges
+test_strict_modes
 tap_done

@@ -51,9 +51,55 @@ static int load_and_check(struct pipeline_config *cfg, const char *dir, struct c
 	return conf_check(cfg, errs);
 }
 
+/* A copy of the directory src in out: its regular files 0644 in a directory
+ * 0700, this user's: what the loader trusts (as StrictModes), whatever the
+ * umask of the checkout the corpus came from. */
+static void copy_dir(const char *src, char *out, size_t size)
+{
+	char from[1024], to[1024], buf[4096];
+	struct dirent *e;
+	DIR *d = opendir(src);
+	FILE *in, *o;
+	size_t n;
+
+	snprintf(out, size, "/tmp/vxp-conf.XXXXXX");
+	if (!d || !mkdtemp(out))
+		tap_bail("copying '%s': %s", src, strerror(errno));
+	while ((e = readdir(d))) {
+		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", out, e->d_name);
+		if (e->d_type != DT_REG || !(in = fopen(from, "r")))
+			continue;
+		o = fopen(to, "w");
+		if (!o)
+			tap_bail("copying to '%s': %s", to, strerror(errno));
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, n, o);
+		fclose(in);
+		fclose(o);
+	}
+	closedir(d);
+}
+
+static void remove_dir(const char *dir)
+{
+	char path[1024];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_type != DT_DIR)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 static void check_bad(const char *dir, const char *name)
 {
-	char path[1024], file[1100], want[CONF_MSG_MAX], got[CONF_MSG_MAX];
+	char path[1024], copy[64], file[1100], want[CONF_MSG_MAX], got[CONF_MSG_MAX];
 	struct conf_errors errs = { 0 };
 	struct pipeline_config cfg;
 	FILE *f;
@@ -69,8 +115,10 @@ static void check_bad(const char *dir, const char *name)
 	}
 	fclose(f);
 	want[strcspn(want, "\n")] = '\0';
-	load_and_check(&cfg, path, &errs);
-	placeholder(errs.n ? errs.msg[0] : "(no error)", path, got, sizeof(got));
+	copy_dir(path, copy, sizeof(copy));
+	load_and_check(&cfg, copy, &errs);
+	placeholder(errs.n ? errs.msg[0] : "(no error)", copy, got, sizeof(got));
+	remove_dir(copy);
 	if (!tap_ok(errs.n == 1 && !strcmp(got, want), "%s", name)) {
 		tap_diag("want: %s", want);
 		tap_diag("got:  %s (%u errors)", got, errs.n);
@@ -100,9 +148,10 @@ static void check_merge(void)
 {
 	struct conf_errors errs = { 0 };
 	struct pipeline_config cfg;
-	char dir[1024];
+	char dir[64], src[1024];
 
-	snprintf(dir, sizeof(dir), "%s/conf/good/merge", data_dir());
+	snprintf(src, sizeof(src), "%s/conf/good/merge", data_dir());
+	copy_dir(src, dir, sizeof(dir));
 	tap_ok(!load_and_check(&cfg, dir, &errs), "merge: three files load and check");
 	tap_ok(cfg.n_files == 3, "merge: only *.conf files not starting with a dot are read (%zu)",
 	       cfg.n_files);
@@ -119,6 +168,7 @@ static void check_merge(void)
 		       !strcmp(cfg.metrics_listen, CONF_METRICS_DEFAULT),
 	       "merge: defaults for what no file sets");
 	conf_free(&cfg);
+	remove_dir(dir);
 }
 
 static void check_expansion(void)
@@ -127,10 +177,12 @@ static void check_expansion(void)
 	struct pipeline_config cfg;
 	struct nat_rule *rules;
 	size_t *origin, n;
-	char dir[1024];
+	char dir[64], src[1024];
 
-	snprintf(dir, sizeof(dir), "%s/conf/good/merge", data_dir());
+	snprintf(src, sizeof(src), "%s/conf/good/merge", data_dir());
+	copy_dir(src, dir, sizeof(dir));
 	load_and_check(&cfg, dir, &errs);
+	remove_dir(dir);
 	tap_ok(!conf_nat_rules(&cfg, &rules, &origin, &n) && n == 12,
 	       "a port range becomes one rule per port (12)");
 	tap_ok(n == 12 && rules[1].port == 8000 && rules[10].port == 8009 && origin[10] == 1 &&
@@ -169,17 +221,6 @@ static void write_rules(char *dir, size_t n, void (*rule)(size_t i, char *buf, s
 	}
 	fputs(");\n", f);
 	fclose(f);
-}
-
-static void remove_dir(const char *dir)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/pipeline.conf", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/nat.conf", dir);
-	unlink(path);
-	rmdir(dir);
 }
 
 /* The ports the kept rules match: what expanding them would make. */
@@ -298,9 +339,10 @@ static void check_shipped(void)
 	const char *top = getenv("VXP_TOP_SRCDIR");
 	struct conf_errors errs = { 0 };
 	struct pipeline_config cfg;
-	char dir[1024];
+	char dir[64], src[1024];
 
-	snprintf(dir, sizeof(dir), "%s/conf", top ? top : ".");
+	snprintf(src, sizeof(src), "%s/conf", top ? top : ".");
+	copy_dir(src, dir, sizeof(dir));
 	conf_init(&cfg);
 	tap_ok(!conf_load_dir(&cfg, dir, true, &errs), "shipped conf/*.conf parse (%s)",
 	       errs.n ? errs.msg[0] : "no error");
@@ -310,6 +352,7 @@ static void check_shipped(void)
 	       "shipped files check, with interfaces that exist here (%s)",
 	       errs.n ? errs.msg[0] : "no error");
 	conf_free(&cfg);
+	remove_dir(dir);
 }
 
 static void check_overrides(void)
@@ -326,7 +369,7 @@ static void check_overrides(void)
 	const struct conf_overrides bad = { .nat_port = 0, .source_port = -1, .interval = -1 };
 	struct conf_errors errs = { 0 };
 	struct pipeline_config cfg;
-	char dir[1024];
+	char dir[64], src[1024];
 	int ret;
 
 	conf_init(&cfg);
@@ -341,8 +384,10 @@ static void check_overrides(void)
 	       "-s 42844 -a 10.2.41.17 -p 8081: one UDP source-port rule");
 	conf_free(&cfg);
 
-	snprintf(dir, sizeof(dir), "%s/conf/good/merge", data_dir());
+	snprintf(src, sizeof(src), "%s/conf/good/merge", data_dir());
+	copy_dir(src, dir, sizeof(dir));
 	load_and_check(&cfg, dir, &errs);
+	remove_dir(dir);
 	tap_ok(!conf_apply_overrides(&cfg, &partial, &errs) && cfg.n_rules == 1 &&
 		       cfg.rules[0].port_first == 1234 && cfg.rules[0].to_port == 8080 &&
 		       cfg.rules[0].to_addr.v4 == htonl(0x7f000001),
@@ -369,6 +414,7 @@ static void check_overrides(void)
 
 int main(void)
 {
+	umask(022);
 	check_corpus();
 	check_merge();
 	check_expansion();
