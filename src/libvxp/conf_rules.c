@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +19,47 @@
 
 static const char *const rule_keys = "proto, dst_port, src_port, dst, to";
 
-/* A port, or "first-last" */
+/* Digits for a number up to 65535 at *s, which moves past them. */
+static bool port_digits(const char **s, unsigned *ret)
+{
+	unsigned v = 0;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	for (; **s >= '0' && **s <= '9'; (*s)++) {
+		v = v * 10 + (unsigned)(**s - '0');
+		if (v > 65535)
+			return false;
+	}
+	*ret = v;
+	return true;
+}
+
+/* "80" or "8000-8100", digits only, each from 1 to 65535, in order. */
+static bool port_range(const char *s, unsigned *ret_first, unsigned *ret_last)
+{
+	if (!port_digits(&s, ret_first))
+		return false;
+	*ret_last = *ret_first;
+	if (*s == '-') {
+		s++;
+		if (!port_digits(&s, ret_last))
+			return false;
+	}
+	return !*s && *ret_first >= 1 && *ret_first <= *ret_last;
+}
+
+/* A port, or "first-last", or "port" */
 static int get_ports(const config_setting_t *s, const char *what, struct conf_rule *r,
 		     const struct conf_src *src, struct conf_errors *errs)
 {
 	unsigned first, last;
 	long long v;
-	char tail;
 
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
 		const char *str = config_setting_get_string(s);
 
-		if (sscanf(str, "%u-%u%c", &first, &last, &tail) != 2 || first < 1 ||
-		    last > 65535 || first > last) {
+		if (!port_range(str, &first, &last)) {
 			conf_error(errs, src,
 				   "'%s' is '%s'; expected a port from 1 to 65535 or a range "
 				   "like \"8000-8100\"",

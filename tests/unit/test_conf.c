@@ -331,6 +331,56 @@ static void check_exploding_ranges(void)
 	remove_dir(dir);
 }
 
+static void port_as_string(size_t i, char *buf, size_t size)
+{
+	static const char *const r[] = {
+		"{ proto = \"udp\"; dst_port = \"80\"; to = \"10.0.0.1\"; }",
+		"{ proto = \"tcp\"; src_port = \"8000-8002\"; to = \"10.0.0.1\"; }",
+	};
+
+	snprintf(buf, size, "%s", r[i]);
+}
+
+static void plain_port_in_quotes(size_t i, char *buf, size_t size)
+{
+	static const char *const r[] = {
+		"{ proto = \"udp\"; dst_port = \"80x\"; to = \"10.0.0.1\"; }",
+		"{ proto = \"udp\"; dst_port = \"+80\"; to = \"10.0.0.1\"; }",
+		"{ proto = \"udp\"; dst_port = \"0\"; to = \"10.0.0.1\"; }"
+	};
+
+	snprintf(buf, size, "%s", r[i]);
+}
+
+/* "A port from 1 to 65535 or a range" in quotes: "80" as well as "80-90". */
+static void check_port_strings(void)
+{
+	struct conf_errors errs = { 0 };
+	struct pipeline_config cfg;
+	char dir[64];
+	int ret;
+
+	write_rules(dir, 2, port_as_string);
+	ret = load_and_check(&cfg, dir, &errs);
+	tap_ok(!ret && cfg.n_rules == 2 && cfg.rules[0].port_first == 80 &&
+		       cfg.rules[0].port_last == 80 && cfg.rules[1].port_first == 8000 &&
+		       cfg.rules[1].port_last == 8002,
+	       "dst_port = \"80\" is port 80, as the error for a bad one says (%s)",
+	       errs.n ? errs.msg[0] : "no error");
+	conf_free(&cfg);
+	remove_dir(dir);
+	errs.n = 0;
+	write_rules(dir, 3, plain_port_in_quotes);
+	ret = load_and_check(&cfg, dir, &errs);
+	tap_ok(ret && errs.n == 3 && strstr(errs.msg[0], ":2: 'dst_port' is '80x'") &&
+		       strstr(errs.msg[1], ":3: 'dst_port' is '+80'") &&
+		       strstr(errs.msg[2], ":4: 'dst_port' is '0'"),
+	       "\"80x\", \"+80\" and \"0\" are not ports (%u errors: %s)", errs.n,
+	       errs.n ? errs.msg[0] : "none");
+	conf_free(&cfg);
+	remove_dir(dir);
+}
+
 static void check_shipped(void)
 {
 	const struct conf_overrides lo = {
@@ -419,6 +469,7 @@ int main(void)
 	check_merge();
 	check_expansion();
 	check_exploding_ranges();
+	check_port_strings();
 	check_shipped();
 	check_overrides();
 	return tap_done();
