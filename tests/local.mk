@@ -54,6 +54,7 @@ BPF_TESTS = \
 	tests/bpf/test_verifier_log
 SCRIPT_TESTS = \
 	tests/unit/test_check_config.sh \
+	tests/unit/test_hardening.sh \
 	tests/unit/test_layout.sh \
 	tests/unit/test_systemd_unit.sh \
 	tests/unit/test_trafficgen_pcap.sh \
