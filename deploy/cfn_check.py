@@ -450,8 +450,29 @@ def contract(t):
         need(v in t.get("Parameters", {}) or v in PSEUDO,
              f"the user data's placeholder ${{{v}}} is a parameter")
     need("AutoScalingGroup" in res, "the resource the user data signals exists")
+    package_contract(t, need)
     cloudwatch_contract(t, need)
     return p
+
+
+def package_contract(t, need):
+    """What root installs comes over https or from S3, and can be checked; the
+    health checks' range reaches /healthz through the unit's IPAddressAllow."""
+    params = t.get("Parameters", {})
+    text = user_data(t) or ""
+    pattern = params.get("PackageUrl", {}).get("AllowedPattern", "")
+    ok = bool(pattern) and all(re.match(pattern, u) for u in
+                               ("https://h.example/p.deb", "s3://b/k.rpm"))
+    need(ok and not re.match(pattern, "http://h.example/p.deb"),
+         "PackageUrl takes https:// and s3:// URLs, and refuses http://")
+    sha = params.get("PackageSha256", {})
+    need(bool(sha) and re.match(sha.get("AllowedPattern", "^$"), "0" * 64) is not None
+         and re.match(sha.get("AllowedPattern", ".*"), "x" * 64) is None,
+         "a PackageSha256 parameter: 64 hex digits")
+    need("PACKAGE_SHA256=${PackageSha256}" in text,
+         "the user data passes PackageSha256 to the setup (PACKAGE_SHA256=)")
+    need("HEALTH_CHECK_CIDR=${LoadBalancerCidr}" in text,
+         "the user data passes LoadBalancerCidr to the setup (HEALTH_CHECK_CIDR=)")
 
 
 def alarm_metrics(alarm):

@@ -23,6 +23,8 @@ else
 	BUILD=$SRC/build
 fi
 D=$SRC/deploy
+# what --check-config reads must be writable by nobody else (StrictModes)
+umask 022
 PY=${PYTHON:-python3}
 TMP=$(mktemp -d /tmp/vxp-deploy.XXXXXX)
 imds_pid=
@@ -281,7 +283,7 @@ setup() {
 	declare -A kv=([PACKAGE_URL]=https://packages.example.com/vxlan-pipeline_1.0-1_amd64.deb
 		[COLLECTOR_ADDRESS]=10.2.41.17 [COLLECTOR_PORT]=8081 [MATCH_PROTOCOL]=udp [MATCH_ON]=src_port
 		[MATCH_PORTS]="42844,5000-5010" [TARGET_PPS]=123456 [UNMATCHED]=drop [CFN_STACK]=vxp-test
-		[CFN_RESOURCE]=AutoScalingGroup)
+		[CFN_RESOURCE]=AutoScalingGroup [HEALTH_CHECK_CIDR]=10.0.0.0/16)
 	for key in "$@"; do kv[${key%%=*}]=${key#*=}; done
 	for key in "${!kv[@]}"; do echo "$key=${kv[$key]}"; done >"$dir/root/etc/vxlan-pipeline/deploy.env"
 	: >"$dir/fake.log"
@@ -327,10 +329,12 @@ has v4 "+ ip route replace 10.2.41.17/32 dev $if1 via 10.0.1.1" out &&
 	grep -qx "ExecStartPre=+$TMP/bin/ip route replace 10.2.41.17/32 dev $if1 via 10.0.1.1" \
 		"$TMP/v4/root/etc/systemd/system/vxlan-pipeline.service.d/50-collector-route.conf"
 ok $? "v4: the collector's route is pinned to $if1 through the VPC router, now and at every start"
+grep -qx "IPAddressAllow=10.0.0.0/16" "$TMP/v4/root/etc/systemd/system/vxlan-pipeline.service.d/60-health-check.conf"
+ok $? "v4: a drop-in lets the NLB's health checks (HEALTH_CHECK_CIDR) through the unit's IPAddressAllow"
 grep -q '^+ curl --aws-sigv4 aws:amz:eu-west-1:ec2 .*Action=ModifyNetworkInterfaceAttribute.*NetworkInterfaceId=eni-00000000000000bbb&SourceDestCheck.Value=false https://ec2.eu-west-1.amazonaws.com/$' "$TMP/v4/out" &&
 	! grep -q eni-00000000000000aaa "$TMP/v4/out"
 ok $? "v4: source/dest check off on the egress ENI only (signed EC2 call)"
-grep -q '^+ curl -fsSL --retry 5 -o .*/vxlan-pipeline.deb https://packages.example.com/vxlan-pipeline_1.0-1_amd64.deb$' "$TMP/v4/out" &&
+grep -q '^+ curl -fsSL --proto =https --retry 5 -o .*/vxlan-pipeline.deb https://packages.example.com/vxlan-pipeline_1.0-1_amd64.deb$' "$TMP/v4/out" &&
 	grep -q '^+ env DEBIAN_FRONTEND=noninteractive apt-get install -y -q .*--force-confold.*/vxlan-pipeline.deb$' "$TMP/v4/out"
 ok $? "v4: downloads the .deb and installs it with apt-get, keeping the configuration"
 has v4 "+ vxlan-pipelined --check-config --config-dir $TMP/v4/root/etc/vxlan-pipeline" out &&
@@ -357,7 +361,7 @@ conf_has v6 "ingress = \"$if0\";" pipeline.conf && conf_has v6 "egress = \"$if0\
 	conf_has v6 $'\t{ proto = "tcp"; dst_port = 8443; to = "[fd00:2::17]:443"; }' nat.conf &&
 	conf_has v6 'unmatched = "forward";' pipeline.conf
 ok $? "v6: egress follows ip route get ($if0); the rule goes to [fd00:2::17]:443"
-! grep -q '^+ ip route' "$TMP/v6/out" && [ ! -e "$TMP/v6/root/etc/systemd/system/vxlan-pipeline.service.d" ]
+! grep -q '^+ ip route' "$TMP/v6/out" && [ ! -e "$TMP/v6/root/etc/systemd/system/vxlan-pipeline.service.d/50-collector-route.conf" ]
 ok $? "v6: no route pinned for an IPv6 collector"
 has v6 "+ aws --region eu-west-1 ec2 modify-network-interface-attribute --network-interface-id eni-00000000000000aaa --no-source-dest-check" out &&
 	grep -q '^+ aws --region eu-west-1 s3 cp --only-show-errors s3://vxp-bucket/pkgs/vxlan-pipeline-1.0-1.x86_64.rpm .*/vxlan-pipeline.rpm$' "$TMP/v6/out" &&
@@ -417,6 +421,80 @@ fails() { # fails NAME MESSAGE: the last setup failed, and said so
 	ok $? "$1: refused: $2"
 	[ "$st" != 0 ] || diag "$TMP/$1/out"
 }
+installs() { grep -q '^+ env DEBIAN_FRONTEND=noninteractive apt-get install -y -q .*\.deb$' "$TMP/$1/out"; }
+
+# 5a. the package: http:// refused; PACKAGE_SHA256 checked before install
+# (a dry run takes VXP_DRY_PACKAGE as what the download brought)
+setup http -- PACKAGE_URL=http://packages.example.com/vxlan-pipeline_1.0-1_amd64.deb
+fails $? http "PACKAGE_URL is 'http://packages.example.com/vxlan-pipeline_1.0-1_amd64.deb'; expected an https:// or s3:// URL"
+! grep -q 'curl' "$TMP/http/out"
+ok $? "http: nothing downloaded"
+echo "not the package that was meant" >"$TMP/evil.deb"
+good_sum=$(printf 'the package that was meant\n' | sha256sum | cut -d' ' -f1)
+setup shabad VXP_DRY_PACKAGE="$TMP/evil.deb" -- PACKAGE_SHA256="$good_sum"
+fails $? shabad "has sha256 $(sha256sum <"$TMP/evil.deb" | cut -d' ' -f1), not PACKAGE_SHA256 $good_sum: not installed"
+! installs shabad
+ok $? "shabad: a package whose checksum differs is not installed"
+setup shaok VXP_DRY_PACKAGE="$TMP/evil.deb" -- PACKAGE_SHA256="$(sha256sum <"$TMP/evil.deb" | cut -d' ' -f1)"
+ok $? "shaok: the dry run succeeds when the checksum matches"
+installs shaok && grep -q "the package's sha256 is PACKAGE_SHA256's" "$TMP/shaok/err"
+ok $? "shaok: and installs it, saying it was checked"
+grep -q "warning: no PACKAGE_SHA256" "$TMP/v4/err"
+ok $? "v4: without PACKAGE_SHA256 the log says the package goes in unchecked"
+setup shaform -- PACKAGE_SHA256=ABC
+fails $? shaform "PACKAGE_SHA256 is 'ABC'; expected 64 lower-case hex digits"
+
+# 5b. crafted instance metadata: each value matches a strict pattern before
+# the script uses it; nothing in it runs. A fake IMDS of its own per case.
+hostile() { # hostile NAME PATH VALUE: a dry run against metadata with PATH set to VALUE
+	local name=$1 pid rc
+	"$PY" - "$TMP/imds.json" "$2" "$3" >"$TMP/imds-$name.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d[sys.argv[2]] = sys.argv[3]
+print(json.dumps(d))
+PYEOF
+	rm -f "$TMP/port-$name"
+	timeout 60 "$PY" "$D/fake_imds.py" --data "$TMP/imds-$name.json" --port-file "$TMP/port-$name" \
+		--log "$TMP/imds-$name.log" --lifetime 50 &
+	pid=$!
+	for _ in $(seq 300); do
+		if [ -s "$TMP/port-$name" ]; then break; fi
+		sleep 0.1
+	done
+	# from $TMP: the payloads name files relative to it (no '/' nor '.' in them,
+	# which the old arithmetic would have split on)
+	(cd "$TMP" && IMDS=http://127.0.0.1:$(cat "$TMP/port-$name") setup "$name" --)
+	rc=$?
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return $rc
+}
+# names of arrays the script has, so that the old arithmetic would expand
+# the subscript (before, 10.0.1.0/devs[$(touch pwned)] ran touch, and the
+# setup went on and succeeded)
+pwned=$TMP/pwned
+hostile cidrhost "$md/$mac1/subnet-ipv4-cidr-block" 'devs[$(touch pwned1)].0.0.0/24'
+fails $? cidrhost "instance metadata $md/$mac1/subnet-ipv4-cidr-block is"
+hostile cidrlen "$md/$mac1/subnet-ipv4-cidr-block" '10.0.1.0/devs[$(touch pwned2)]'
+fails $? cidrlen "expected an IPv4 CIDR: refused"
+hostile cidrrange "$md/$mac1/subnet-ipv4-cidr-block" "10.0.1.0/99"
+fails $? cidrrange "expected an IPv4 CIDR: refused"
+hostile devnum "$md/$mac0/device-number" 'devs[$(touch pwned3)]'
+fails $? devnum "instance metadata $md/$mac0/device-number is"
+hostile region placement/region $'eu-west-1"\nurl = "http://evil.example/'
+fails $? region "instance metadata placement/region is"
+hostile eni "$md/$mac0/interface-id" $'eni-00000000000000aaa\n# injected'
+fails $? eni "expected an ENI id: refused"
+hostile macs "$md/" $'0a:1b:2c:3d:4e:02/\n$(touch pwned4)/'
+fails $? macs "expected MAC addresses: refused"
+hostile instance instance-id 'i-0123456789abcdef0|g;e touch pwned5;#'
+fails $? instance "expected an instance id: refused"
+[ ! -e "${pwned}1" ] && [ ! -e "${pwned}2" ] && [ ! -e "${pwned}3" ] && [ ! -e "${pwned}4" ] &&
+	[ ! -e "${pwned}5" ] &&
+	! grep -q EXECUTED "$TMP"/cidrhost/fake.log "$TMP"/cidrlen/fake.log "$TMP"/devnum/fake.log \
+		"$TMP"/region/fake.log "$TMP"/eni/fake.log "$TMP"/macs/fake.log "$TMP"/instance/fake.log
+ok $? "crafted metadata: none of it ran (no ${pwned}N), and nothing was executed"
 setup placeholder -- 'COLLECTOR_ADDRESS=${CollectorAddress}'
 fails $? placeholder "COLLECTOR_ADDRESS is still the placeholder"
 setup ports -- MATCH_PORTS=42844,70000

@@ -20,10 +20,20 @@
 # sysfs root, VXP_ROOT prefix of every file written, VXP_DRY_RUN=1 prints the
 # commands that change the system instead of running them, VXP_PKG_MANAGER
 # (apt, dnf, yum), VXP_WAIT seconds to wait for an interface, VXP_SHARE the
-# package's data directory (the CloudWatch agent's configuration).
+# package's data directory (the CloudWatch agent's configuration),
+# VXP_DRY_PACKAGE a file a dry run takes as the downloaded package (its
+# PACKAGE_SHA256 is checked for real).
+#
+# Nothing read from the metadata service reaches a command, an arithmetic
+# expansion or a configuration file before it matched a strict pattern: a
+# crafted value stops the setup (md_get).
 set -euo pipefail
+# the daemon trusts only files that nobody but root can write (StrictModes)
+umask 022
 
 imds=${VXP_IMDS:-http://169.254.169.254}
+# set from the metadata by md_get, once it matched its pattern
+region="" domain="" instance_id=""
 sysfs=${VXP_SYSFS:-/sys}
 dry=${VXP_DRY_RUN:-0}
 done_note=
@@ -51,10 +61,11 @@ run() {
 # ---- settings: KEY=VALUE lines cloud-init wrote from the stack's parameters.
 # Read, never sourced: they are data.
 env_file=$conf/deploy.env
-keys="PACKAGE_URL COLLECTOR_ADDRESS COLLECTOR_PORT MATCH_PROTOCOL MATCH_ON MATCH_PORTS TARGET_PPS UNMATCHED"
+keys="PACKAGE_URL COLLECTOR_ADDRESS COLLECTOR_PORT MATCH_PROTOCOL MATCH_ON MATCH_PORTS TARGET_PPS UNMATCHED HEALTH_CHECK_CIDR"
 # optional: the stack and the ASG's logical id, to signal success or failure;
-# CLOUDWATCH=true installs the CloudWatch agent to scrape /metrics
-optional="CFN_STACK CFN_RESOURCE CLOUDWATCH"
+# CLOUDWATCH=true installs the CloudWatch agent to scrape /metrics;
+# PACKAGE_SHA256, the package's checksum, checked before it is installed
+optional="CFN_STACK CFN_RESOURCE CLOUDWATCH PACKAGE_SHA256"
 declare -A cfg
 # shellcheck disable=SC2317 # the EXIT trap calls it
 finish() { # a failed setup tells CloudFormation, which stops a rollout
@@ -91,8 +102,19 @@ port_ok "${cfg[COLLECTOR_PORT]}" || bad COLLECTOR_PORT "a port from 1 to 65535"
 [[ ${cfg[TARGET_PPS]} =~ ^[0-9]{1,9}$ ]] || bad TARGET_PPS "a packet rate"
 [[ ${cfg[UNMATCHED]} =~ ^(forward|drop)$ ]] || bad UNMATCHED "forward or drop"
 [[ ${cfg[CLOUDWATCH]:-false} =~ ^(true|false)$ ]] || bad CLOUDWATCH "true or false"
-[[ ${cfg[PACKAGE_URL]} =~ ^(https?|s3)://[^[:space:]]+\.(deb|rpm)$ ]] ||
-	bad PACKAGE_URL "an https://, http:// or s3:// URL of a .deb or .rpm"
+[[ ${cfg[CFN_STACK]:-} =~ ^([A-Za-z][-A-Za-z0-9]{0,127})?$ ]] || bad CFN_STACK "a stack name"
+[[ ${cfg[CFN_RESOURCE]:-} =~ ^([A-Za-z0-9]{1,255})?$ ]] || bad CFN_RESOURCE "a logical resource id"
+# http:// is refused: what it brings is installed as root
+[[ ${cfg[PACKAGE_URL]} =~ ^(https|s3)://[[:graph:]]+\.(deb|rpm)$ ]] ||
+	bad PACKAGE_URL "an https:// or s3:// URL of a .deb or .rpm"
+[[ ${cfg[PACKAGE_SHA256]:-} =~ ^([0-9a-f]{64})?$ ]] || bad PACKAGE_SHA256 "64 lower-case hex digits, or nothing"
+cidr4() { # cidr4 VALUE: an IPv4 CIDR, each number in its range
+	local o
+	[[ $1 =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})/([0-9]{1,2})$ ]] || return 1
+	for o in "${BASH_REMATCH[@]:1:4}"; do [ "$o" -le 255 ] || return 1; done
+	[ "${BASH_REMATCH[5]}" -le 32 ]
+}
+cidr4 "${cfg[HEALTH_CHECK_CIDR]}" || bad HEALTH_CHECK_CIDR "an IPv4 CIDR such as 10.0.0.0/16"
 IFS=, read -ra ranges <<<"${cfg[MATCH_PORTS]}"
 [ "${#ranges[@]}" -gt 0 ] || bad MATCH_PORTS "ports or ranges: 42844,5000-5010"
 for r in "${ranges[@]}"; do
@@ -106,35 +128,63 @@ token=$(curl -fsS --retry 10 --retry-delay 1 --retry-connrefused -X PUT \
 	-H 'X-aws-ec2-metadata-token-ttl-seconds: 3600' "$imds/latest/api/token") ||
 	die "no IMDSv2 token from $imds"
 md() { curl -fsS --retry 5 --retry-delay 1 -H "X-aws-ec2-metadata-token: $token" "$imds/latest/meta-data/$1"; }
-region=$(md placement/region)
-domain=$(md services/domain) || domain=amazonaws.com
+# md_get VAR PATH PATTERN WHAT: VAR set to the metadata at PATH, which must
+# match PATTERN whole, else the setup stops; fails as md does when there is
+# none. In the main shell, so that a refusal stops the setup.
+md_get() {
+	local -n md_out=$1
+	local md_v
+	md_v=$(md "$2") || return 1
+	[[ $md_v =~ $3 ]] || die "instance metadata $2 is $(printf '%q' "${md_v:0:80}"); expected $4: refused"
+	# shellcheck disable=SC2034 # a nameref: the caller's variable
+	md_out=$md_v
+}
+re_mac='^[0-9a-f]{2}(:[0-9a-f]{2}){5}$'
+re_cidr4='^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$'
+re_ifname='^[A-Za-z0-9_.-]{1,15}$'
+md_get region placement/region '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$' "an AWS region" ||
+	die "no region in the instance metadata"
+md_get domain services/domain '^[a-z0-9-]+(\.[a-z0-9-]+)+$' "a domain" || domain=amazonaws.com
+md_get instance_id instance-id '^i-[0-9a-f]{8,17}$' "an instance id" ||
+	die "no instance-id in the instance metadata"
 
 # ---- AWS API calls with the instance role: the AWS CLI if installed (Amazon
 # Linux), else curl's SigV4 with the role's credentials from the metadata
 aws_cli() { [ "${VXP_AWS_CLI:-}" != no ] && command -v aws >/dev/null; }
+# field NAME VAR: VAR set to the credential NAME of $creds, which must be made
+# of what credentials are made of (it goes into curl's configuration)
+field() {
+	local -n f_out=$2
+	# shellcheck disable=SC2034 # a nameref: the caller's variable
+	f_out=$(sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p" <<<"$creds")
+	[[ $f_out =~ ^[A-Za-z0-9/+=]{1,4096}$ ]] || die "instance metadata: the role's $1 is not a credential: refused"
+}
 signed() { # signed SERVICE URL OUTPUT-FILE CURL-ARGS...
-	local service=$1 url=$2 out=$3 role creds
+	local service=$1 url=$2 out=$3 role creds key_id="" secret="" session=""
 	shift 3
 	if [ "$dry" = 1 ]; then
 		echo "+ curl --aws-sigv4 aws:amz:$region:$service -o $out $* $url"
 		return 0
 	fi
-	role=$(md iam/security-credentials/) || die "no instance role: the stack's instance profile grants what this needs"
+	md_get role iam/security-credentials/ '^[A-Za-z0-9+=,.@_-]{1,128}$' "an IAM role name" ||
+		die "no instance role: the stack's instance profile grants what this needs"
 	creds=$(md "iam/security-credentials/$role")
-	field() { sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p" <<<"$creds"; }
+	field AccessKeyId key_id
+	field SecretAccessKey secret
+	field Token session
 	log "+ curl --aws-sigv4 aws:amz:$region:$service -o $out $* $url"
 	curl -fsS --retry 3 -K - -o "$out" "$@" "$url" <<EOF
 aws-sigv4 = "aws:amz:$region:$service"
-user = "$(field AccessKeyId):$(field SecretAccessKey)"
-header = "x-amz-security-token: $(field Token)"
+user = "$key_id:$secret"
+header = "x-amz-security-token: $session"
 EOF
 }
 
 # signal STATUS: to the ASG's CreationPolicy / rolling update, if there is one
 signal() {
 	[ -n "${cfg[CFN_STACK]:-}" ] && [ -n "${cfg[CFN_RESOURCE]:-}" ] || return 0
-	local id
-	id=$(md instance-id)
+	local id=$instance_id
+	[ -n "$id" ] || return 1
 	if aws_cli; then
 		run aws --region "$region" cloudformation signal-resource --stack-name "${cfg[CFN_STACK]}" \
 			--logical-resource-id "${cfg[CFN_RESOURCE]}" --unique-id "$id" --status "$1"
@@ -164,13 +214,19 @@ macs=$(md network/interfaces/macs/) || die "no network interfaces in the instanc
 while read -r mac; do
 	mac=${mac%/}
 	[ -n "$mac" ] || continue
+	[[ $mac =~ $re_mac ]] ||
+		die "instance metadata network/interfaces/macs/ lists $(printf '%q' "${mac:0:80}"); expected MAC addresses: refused"
 	m=network/interfaces/macs/$mac
-	dev=$(md "$m/device-number")
+	md_get dev "$m/device-number" '^[0-9]{1,2}$' "a device number" || die "no device-number for $mac"
 	devs+=("$dev")
 	name[$dev]=$(ifname "$mac") ||
 		die "no interface in $sysfs/class/net has the MAC $mac of device-number $dev (waited ${wait_s}s)"
-	eni[$dev]=$(md "$m/interface-id")
-	cidr[$dev]=$(md "$m/subnet-ipv4-cidr-block") || cidr[$dev]=
+	[[ ${name[$dev]} =~ $re_ifname ]] || die "the interface with the MAC $mac has a name this setup does not write into a configuration: refused"
+	md_get "eni[$dev]" "$m/interface-id" '^eni-[0-9a-f]{8,17}$' "an ENI id" || die "no interface-id for $mac"
+	md_get "cidr[$dev]" "$m/subnet-ipv4-cidr-block" "$re_cidr4" "an IPv4 CIDR" || cidr[$dev]=
+	if [ -n "${cidr[$dev]}" ] && ! cidr4 "${cidr[$dev]}"; then
+		die "instance metadata $m/subnet-ipv4-cidr-block is ${cidr[$dev]}; expected an IPv4 CIDR: refused"
+	fi
 	log "device-number $dev: ${name[$dev]} (${eni[$dev]}, $mac, subnet ${cidr[$dev]:-none})"
 done <<<"$macs"
 [ -n "${name[0]:-}" ] || die "the metadata lists no ENI at device-number 0"
@@ -182,12 +238,13 @@ ingress=${name[0]}
 ip2int() {
 	local a b c d
 	IFS=. read -r a b c d <<<"$1"
-	echo $(((a << 24) | (b << 16) | (c << 8) | d))
+	# digits only by now (cidr4, COLLECTOR_ADDRESS); 10#: "010" is not octal
+	echo $(((10#$a << 24) | (10#$b << 16) | (10#$c << 8) | 10#$d))
 }
 int2ip() { echo "$(($1 >> 24 & 255)).$(($1 >> 16 & 255)).$(($1 >> 8 & 255)).$(($1 & 255))"; }
 pinned=
 if [ "$family" = 4 ] && [ -n "${name[1]:-}" ] && [[ ${cidr[1]} == */* ]]; then
-	len=${cidr[1]#*/}
+	len=$((10#${cidr[1]#*/}))
 	mask=$(((0xffffffff << (32 - len)) & 0xffffffff))
 	net=$(($(ip2int "${cidr[1]%/*}") & mask))
 	route=("$collector/32" dev "${name[1]}")
@@ -209,6 +266,7 @@ fi
 route_to=$(ip route get "$collector") || die "no route to the collector $collector (ip route get $collector)"
 [[ $route_to =~ \ dev\ ([^[:space:]]+) ]] || die "ip route get $collector names no device: $route_to"
 egress=${BASH_REMATCH[1]}
+[[ $egress =~ $re_ifname ]] || die "ip route get $collector names a device this setup does not write into a configuration: refused"
 if [ "$dry" = 1 ] && [ -n "$pinned" ]; then
 	log "dry run: the pinned route is not installed; egress is the route as it is now"
 elif [ -n "$pinned" ] && [ "$egress" != "$pinned" ]; then
@@ -266,6 +324,11 @@ EOF
 	printf '\n);\n'
 } >"$conf/nat.conf"
 log "wrote $conf/pipeline.conf and $conf/nat.conf"
+# The unit lets the daemon talk to loopback alone (IPAddressAllow=): the NLB's
+# health checks come from HEALTH_CHECK_CIDR (the stack's LoadBalancerCidr).
+mkdir -p "$dropin"
+printf '%s\n' "# Written by vxlan-pipeline-setup: the NLB's health checks reach /healthz." \
+	"[Service]" "IPAddressAllow=${cfg[HEALTH_CHECK_CIDR]}" >"$dropin/60-health-check.conf"
 
 # The egress ENI sends packets with the mirrored hosts' addresses as source.
 eni_out=${eni[$egress_dev]}
@@ -302,8 +365,22 @@ s3://*)
 			-H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	fi
 	;;
-*) run curl -fsSL --retry 5 -o "$pkg" "$url" ;;
+*) run curl -fsSL --proto =https --retry 5 -o "$pkg" "$url" ;;
 esac
+# PACKAGE_SHA256: what was downloaded is what was meant, before root installs it
+if [ -n "${cfg[PACKAGE_SHA256]:-}" ]; then
+	if [ "$dry" = 1 ] && [ -n "${VXP_DRY_PACKAGE:-}" ]; then pkg=$VXP_DRY_PACKAGE; fi
+	if [ "$dry" = 1 ] && [ -z "${VXP_DRY_PACKAGE:-}" ]; then
+		echo "+ sha256sum $pkg (expecting ${cfg[PACKAGE_SHA256]})"
+	else
+		got=$(sha256sum <"$pkg" | cut -d' ' -f1) || die "cannot read the downloaded package $pkg"
+		[ "$got" = "${cfg[PACKAGE_SHA256]}" ] ||
+			die "the package from $url has sha256 $got, not PACKAGE_SHA256 ${cfg[PACKAGE_SHA256]}: not installed"
+		log "the package's sha256 is PACKAGE_SHA256's: $got"
+	fi
+else
+	log "warning: no PACKAGE_SHA256: the package from $url is installed unchecked"
+fi
 if [ "$pm" = apt ]; then
 	run apt-get update -q
 	run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
@@ -329,7 +406,7 @@ if [ "${cfg[CLOUDWATCH]:-false}" = true ]; then
 		run "$pm" install -y amazon-cloudwatch-agent
 	fi
 	mkdir -p "${VXP_ROOT:-}$cwa/etc"
-	fill() { sed -e "s|@STACK_NAME@|$stack|g" -e "s|@INSTANCE_ID@|$(md instance-id)|g" \
+	fill() { sed -e "s|@STACK_NAME@|$stack|g" -e "s|@INSTANCE_ID@|$instance_id|g" \
 		-e "s|@LOG_GROUP@|/vxlan-pipeline/$stack|g" "$1"; }
 	fill "$share/cloudwatch-prometheus.yaml" >"${VXP_ROOT:-}$cwa/etc/vxlan-pipeline-prometheus.yaml"
 	fill "$share/cloudwatch-agent.json" >"${VXP_ROOT:-}$cwa/etc/vxlan-pipeline.json"

@@ -56,6 +56,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	umask(022); /* the files are trusted only when others cannot write them */
 	snprintf(dir, sizeof(dir), "%s/vxp-fuzz-conf.XXXXXX",
 		 tmp && strlen(tmp) < 32 ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {

@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# make fuzz: libFuzzer harnesses for the data plane and the configuration
-# parser, and the short pass make check runs.
+# make fuzz: libFuzzer harnesses for the data plane, the configuration
+# parser and the CLI's reading of the daemon's replies, and the short pass
+# make check runs.
 #
 # The harnesses build only in a tree of their own configured with CC=clang
 # and sanitizers (scripts/fuzz.sh makes one, build-fuzz/): here they are
 # EXTRA_PROGRAMS, never built by make or make check.
 FUZZ_LINK = -fsanitize=fuzzer
 FUZZ_SECONDS = 60
-FUZZ_PROGS = fuzz/fuzz_datapath$(EXEEXT) fuzz/fuzz_conf$(EXEEXT) fuzz/mkseeds$(EXEEXT)
-EXTRA_PROGRAMS += fuzz/fuzz_datapath fuzz/fuzz_conf fuzz/mkseeds
+FUZZ_PROGS = fuzz/fuzz_datapath$(EXEEXT) fuzz/fuzz_conf$(EXEEXT) fuzz/fuzz_cli$(EXEEXT) \
+	fuzz/mkseeds$(EXEEXT)
+EXTRA_PROGRAMS += fuzz/fuzz_datapath fuzz/fuzz_conf fuzz/fuzz_cli fuzz/mkseeds
 
 fuzz_fuzz_datapath_SOURCES = fuzz/fuzz_datapath.c fuzz/fuzz_model.c fuzz/fuzz_model.h \
 	fuzz/fuzz_output.c fuzz/fuzz_util.c fuzz/fuzz.h
@@ -18,6 +20,11 @@ fuzz_fuzz_datapath_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_conf_SOURCES = fuzz/fuzz_conf.c fuzz/fuzz_util.c fuzz/fuzz.h
 fuzz_fuzz_conf_LDADD = $(TEST_LIBS)
 fuzz_fuzz_conf_LDFLAGS = $(FUZZ_LINK)
+
+fuzz_fuzz_cli_SOURCES = fuzz/fuzz_cli.c
+fuzz_fuzz_cli_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+fuzz_fuzz_cli_LDADD = $(CLI_LIBS)
+fuzz_fuzz_cli_LDFLAGS = $(FUZZ_LINK)
 
 fuzz_mkseeds_SOURCES = fuzz/mkseeds.c fuzz/fuzz.h
 fuzz_mkseeds_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/bpf
@@ -35,5 +42,6 @@ fuzz:
 
 .PHONY: fuzz fuzz-programs
 TESTS += fuzz/test_fuzz.sh
-EXTRA_DIST += fuzz/test_fuzz.sh fuzz/README.md fuzz/datapath.dict fuzz/conf.dict fuzz/regress \
+EXTRA_DIST += fuzz/test_fuzz.sh fuzz/README.md fuzz/datapath.dict fuzz/conf.dict fuzz/cli.dict \
+	fuzz/cli-seeds fuzz/regress \
 	scripts/fuzz.sh

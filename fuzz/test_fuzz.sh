@@ -26,7 +26,7 @@ fi
 ok "$rc" "the harnesses build with clang, ASan and UBSan, and the seeds are written"
 [ "$rc" = 0 ] || { diag "$(tail -n 20 "$BUILD/fuzz-build.log")"; tap_done; exit 1; }
 
-for h in datapath conf; do
+for h in datapath conf cli; do
 	mapfile -t inputs < <(find "$SRC/fuzz/regress/$h" -type f 2>/dev/null | sort)
 	if [ "${#inputs[@]}" = 0 ]; then
 		ok 0 "$h: no regression input yet"
@@ -38,7 +38,7 @@ for h in datapath conf; do
 	[ "$rc" = 0 ] || diag "$(grep -E -A 8 '^=== |ERROR: ' "$BUILD/fuzz-replay-$h.log" | head -n 30)"
 done
 
-for h in conf datapath; do
+for h in conf cli datapath; do
 	VXP_FUZZ_ONLY=$h "$SRC/scripts/fuzz.sh" "$SECS" >"$BUILD/fuzz-$h.log" 2>&1
 	rc=$?
 	line=$(grep -E "^$h +(ok|crash)" "$BUILD/fuzz-$h.log" | tail -n 1)

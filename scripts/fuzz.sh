@@ -5,8 +5,8 @@
 # reports, per harness, executions, exec/s, coverage (libFuzzer's cov: and ft:),
 # corpus size and crashes; the last line is a JSON object. Exits 1 on a crash.
 #
-#   scripts/fuzz.sh [SECONDS]          both harnesses (the data plane needs root)
-#   VXP_FUZZ_ONLY=conf scripts/fuzz.sh only one: conf or datapath
+#   scripts/fuzz.sh [SECONDS]          every harness (the data plane needs root)
+#   VXP_FUZZ_ONLY=conf scripts/fuzz.sh only one: conf, cli or datapath
 #   VXP_FUZZ_REPLAY=1 scripts/fuzz.sh  run fuzz/regress/ once before fuzzing
 #   scripts/fuzz.sh --build-only       the tree, harnesses and seeds, no run
 #
@@ -77,8 +77,10 @@ configure_tree() {
 
 seeds() {
 	rm -rf "$BUILD/fuzz/seeds"
-	mkdir -p "$BUILD/fuzz/seeds" "$BUILD/fuzz/corpus/datapath" "$BUILD/fuzz/corpus/conf" \
-		"$BUILD/fuzz/crashes/datapath" "$BUILD/fuzz/crashes/conf"
+	mkdir -p "$BUILD/fuzz/seeds/cli" "$BUILD/fuzz/corpus/datapath" "$BUILD/fuzz/corpus/conf" \
+		"$BUILD/fuzz/corpus/cli" "$BUILD/fuzz/crashes/datapath" "$BUILD/fuzz/crashes/conf" \
+		"$BUILD/fuzz/crashes/cli"
+	cp "$SRC"/fuzz/cli-seeds/* "$BUILD/fuzz/seeds/cli/" || die "copying the CLI's seeds failed"
 	local extra=()
 	[ -n "${VXP_FUZZ_PCAPS:-}" ] && extra+=("$VXP_FUZZ_PCAPS")
 	"$BUILD/fuzz/mkseeds" "$BUILD/fuzz/seeds/datapath" "$BUILD/fuzz/seeds/conf" "$SRC" \
@@ -143,7 +145,7 @@ replay() { # replay HARNESS: each committed regression input once
 
 summary() {
 	local h json="{\"seconds\": $SECS"
-	for h in datapath conf; do
+	for h in datapath conf cli; do
 		[ -n "${R[$h.status]:-}" ] || continue
 		if [ "${R[$h.status]}" = skipped ]; then
 			printf '%-9s skipped: %s\n' "$h" "${R[$h.why]}"
@@ -179,7 +181,7 @@ check_libfuzzer
 configure_tree
 seeds
 failed=0
-if [ "$ONLY" != datapath ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = conf ]; then
 	if [ "${VXP_FUZZ_REPLAY:-}" = 1 ] && ! replay conf; then
 		record conf status crash
 		record conf crashes 1
@@ -188,7 +190,16 @@ if [ "$ONLY" != datapath ]; then
 		run conf -max_len=4096
 	fi
 fi
-if [ "$ONLY" != conf ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then
+	if [ "${VXP_FUZZ_REPLAY:-}" = 1 ] && ! replay cli; then
+		record cli status crash
+		record cli crashes 1
+		failed=1
+	else
+		run cli -max_len=8192
+	fi
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = datapath ]; then
 	if [ "$(id -u)" != 0 ] || [ "${VXP_TEST_UNPRIVILEGED:-}" = 1 ]; then
 		skip datapath "needs root (BPF_PROG_TEST_RUN in a network namespace)"
 	elif [ "${VXP_FUZZ_REPLAY:-}" = 1 ] && ! replay datapath; then
@@ -199,7 +210,7 @@ if [ "$ONLY" != conf ]; then
 		run datapath -max_len=4096 -use_value_profile=1
 	fi
 fi
-for h in datapath conf; do
+for h in datapath conf cli; do
 	[ "${R[$h.status]:-}" = crash ] && failed=1
 done
 summary

@@ -23,6 +23,9 @@
 #   to pipeline.conf.
 # As a library:   . scripts/testbed.sh; tb_up; tb_conf; tb_daemon_start ...
 
+# The daemon trusts only configuration files others cannot write (as
+# StrictModes): what the testbed writes is 0644 whatever umask it inherits.
+umask 022
 TB_BUILD=${TB_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}
 TB_DAEMON=${TB_DAEMON:-$TB_BUILD/src/vxlan-pipelined}
 TB_TRAFFICGEN=${TB_TRAFFICGEN:-$TB_BUILD/src/vxlan-trafficgen}

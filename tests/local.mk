@@ -36,10 +36,12 @@ UNIT_TESTS = \
 	tests/unit/test_conf \
 	tests/unit/test_daemon_cli \
 	tests/unit/test_httpc \
+	tests/unit/test_http_conns \
 	tests/unit/test_netdev \
 	tests/unit/test_notify \
 	tests/unit/test_nat_table \
-	tests/unit/test_pkt
+	tests/unit/test_pkt \
+	tests/unit/test_unix_listen
 BPF_TESTS = \
 	tests/bpf/test_attach \
 	tests/bpf/test_recognise \
@@ -51,6 +53,8 @@ BPF_TESTS = \
 	tests/bpf/test_truncation \
 	tests/bpf/test_verifier_log
 SCRIPT_TESTS = \
+	tests/unit/test_check_config.sh \
+	tests/unit/test_hardening.sh \
 	tests/unit/test_layout.sh \
 	tests/unit/test_systemd_unit.sh \
 	tests/unit/test_trafficgen_pcap.sh \
@@ -65,6 +69,8 @@ NETNS_TESTS = \
 	tests/netns/test_metric_names.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_restart.sh \
+	tests/netns/test_slow_clients.sh \
+	tests/netns/test_socket_path.sh \
 	tests/netns/test_trafficgen.sh
 
 check_PROGRAMS += $(UNIT_TESTS) $(BPF_TESTS) tests/netns/flowtool tests/netns/svcman
@@ -84,10 +90,12 @@ tests_unit_test_buf_LDADD = $(TEST_LIBS) $(JANSSON_LIBS)
 tests_unit_test_buf_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_cli_LDADD = tests/lib/libvxptest.a $(CLI_LIBS)
 tests_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_http_conns_LDADD = $(TEST_LIBS)
 tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
+tests_unit_test_unix_listen_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_attach_LDADD = $(TEST_LIBS)

@@ -10,19 +10,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_text.h"
 #include "jpath.h"
 #include "libvxp/httpc.h"
+
+#define ERROR_BODY_MAX 512 /* of an error page, in a message */
 
 const char *cli_color(const struct cli *c, const char *code)
 {
 	return c->color ? code : "";
 }
 
-char *cli_get(const struct cli *c, const char *path, int *ret_exit)
+char *cli_answer(const struct cli *c, const char *path, int status, char *body, int *ret_exit)
 {
-	char *body = NULL;
-	int status = httpc_get(c->socket, path, &body);
-
 	if (status == -ENOENT || status == -ECONNREFUSED) {
 		fprintf(stderr,
 			"vxlan-pipelined is not running: nothing answers on %s "
@@ -39,8 +39,10 @@ char *cli_get(const struct cli *c, const char *path, int *ret_exit)
 		fprintf(stderr, "asking vxlan-pipelined at %s: %s\n", c->socket, strerror(-status));
 		*ret_exit = CLI_FAILED;
 	} else if (status != 200) {
-		fprintf(stderr, "vxlan-pipelined answered %d to %s: %s", status, path,
-			body ? body : "\n");
+		fprintf(stderr, "vxlan-pipelined answered %d to %s: ", status, path);
+		cli_put_text(stderr, body ? body : "", ERROR_BODY_MAX);
+		if (!body || !*body || body[strlen(body) - 1] != '\n')
+			fputc('\n', stderr);
 		*ret_exit = CLI_FAILED;
 	} else {
 		return body;
@@ -49,21 +51,38 @@ char *cli_get(const struct cli *c, const char *path, int *ret_exit)
 	return NULL;
 }
 
+char *cli_get(const struct cli *c, const char *path, int *ret_exit)
+{
+	char *body = NULL;
+	int status = httpc_get(c->socket, path, &body);
+
+	return cli_answer(c, path, status, body, ret_exit);
+}
+
 /* Numbers as doubles, as the CLI prints them: a counter past 2^63 too. */
+json_t *cli_parse(const char *path, const char *body, int *ret_exit)
+{
+	char text[sizeof(((json_error_t *)0)->text)];
+	json_error_t err;
+	json_t *j = json_loads(body, JSON_DECODE_INT_AS_REAL, &err);
+
+	if (!j) {
+		fprintf(stderr, "vxlan-pipelined sent %s that does not parse: %s at offset %d\n",
+			path, cli_text_clean(err.text, strlen(err.text), false, text, sizeof(text)),
+			err.position);
+		*ret_exit = CLI_FAILED;
+	}
+	return j;
+}
+
 json_t *cli_fetch(const struct cli *c, const char *path, int *ret_exit)
 {
 	char *body = cli_get(c, path, ret_exit);
-	json_error_t err;
 	json_t *j;
 
 	if (!body)
 		return NULL;
-	j = json_loads(body, JSON_DECODE_INT_AS_REAL, &err);
-	if (!j) {
-		fprintf(stderr, "vxlan-pipelined sent %s that does not parse: %s at offset %d\n",
-			path, err.text, err.position);
-		*ret_exit = CLI_FAILED;
-	}
+	j = cli_parse(path, body, ret_exit);
 	free(body);
 	return j;
 }

@@ -32,6 +32,11 @@ struct cli_rates {
 /* GETs path from the daemon: the body of a 200 (free it); otherwise prints
  * why not, sets *ret_exit and returns NULL. */
 char *cli_get(const struct cli *c, const char *path, int *ret_exit);
+/* What cli_get() makes of httpc_get()'s status and body (which it takes). */
+char *cli_answer(const struct cli *c, const char *path, int status, char *body, int *ret_exit);
+/* The body of path as JSON (json_decref() it); prints why not, sets
+ * *ret_exit and returns NULL. */
+json_t *cli_parse(const char *path, const char *body, int *ret_exit);
 /* GETs path as JSON from the daemon (json_decref() it); prints why not and
  * returns NULL. */
 json_t *cli_fetch(const struct cli *c, const char *path, int *ret_exit);

@@ -46,7 +46,7 @@ static const char *proto_name(unsigned proto, char *buf, size_t size)
 	}
 }
 
-static void print_record(const struct cli *c, const struct feature_msg *m)
+void cli_features_show(const struct cli *c, const struct feature_msg *m)
 {
 	const struct vxp_feature *f = &m->f;
 	char src[64], dst[64], when[32], pbuf[8];
@@ -194,7 +194,7 @@ static int print_stream(const struct cli *c, struct pollfd p[2], struct summary 
 		for (i = 0;
 		     n > 0 && i < (size_t)n / sizeof(m[0]) && (!c->count || s->records < c->count);
 		     i++) {
-			print_record(c, &m[i]);
+			cli_features_show(c, &m[i]);
 			account(s, &m[i]);
 		}
 		if (ferror(stdout))

@@ -6,8 +6,11 @@
 #define VXP_CLI_FEATURES_H
 
 #include "cli.h"
+#include "libvxp/feature_socket.h"
 
 /* Returns the command's exit status. */
 int cli_features(const struct cli *c);
+/* One record, as the daemon sent it, in c's format. */
+void cli_features_show(const struct cli *c, const struct feature_msg *m);
 
 #endif /* VXP_CLI_FEATURES_H */

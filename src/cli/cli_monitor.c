@@ -43,6 +43,16 @@ static void row(const struct cli *c, const struct cli_rates *r, double target)
 	fflush(stdout);
 }
 
+void cli_monitor_show(const struct cli *c, const json_t *prev, const json_t *cur,
+		      unsigned long rows)
+{
+	struct cli_rates rates = cli_rates(prev, cur);
+
+	if (rows % HEADER_EVERY == 0 && (rows == 0 || isatty(STDOUT_FILENO)))
+		header();
+	row(c, &rates, jpath_num(cur, "target_pps", 0));
+}
+
 /* Waits the interval; true when Ctrl-C (or SIGTERM) came instead. */
 static bool interrupted(int sigfd, double seconds)
 {
@@ -54,9 +64,8 @@ static bool interrupted(int sigfd, double seconds)
 int cli_monitor(const struct cli *c)
 {
 	json_t *prev, *cur;
-	struct cli_rates rates;
 	unsigned long rows = 0;
-	double interval, target;
+	double interval;
 	int ret = CLI_OK, sigfd;
 	sigset_t set;
 
@@ -75,11 +84,7 @@ int cli_monitor(const struct cli *c)
 		cur = cli_fetch(c, "/status", &ret);
 		if (!cur)
 			break;
-		if (rows % HEADER_EVERY == 0 && (rows == 0 || isatty(STDOUT_FILENO)))
-			header();
-		target = jpath_num(cur, "target_pps", 0);
-		rates = cli_rates(prev, cur);
-		row(c, &rates, target);
+		cli_monitor_show(c, prev, cur, rows);
 		json_decref(prev);
 		prev = cur;
 		rows++;

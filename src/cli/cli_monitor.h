@@ -9,5 +9,9 @@
 
 /* Returns the command's exit status. */
 int cli_monitor(const struct cli *c);
+/* Row number rows (from 0) of the table, from two /status samples, with the
+ * header before the first. */
+void cli_monitor_show(const struct cli *c, const json_t *prev, const json_t *cur,
+		      unsigned long rows);
 
 #endif /* VXP_CLI_MONITOR_H */

@@ -10,5 +10,10 @@
 int cli_status(const struct cli *c);
 int cli_stats(const struct cli *c);
 int cli_nat(const struct cli *c);
+/* What each prints of the daemon's answer: two /status samples a second
+ * apart; the body of /stats, of /nat. */
+int cli_status_show(const struct cli *c, const json_t *before, const json_t *after);
+int cli_stats_show(const struct cli *c, const char *body);
+int cli_nat_show(const struct cli *c, const char *body);
 
 #endif /* VXP_CLI_STATUS_H */

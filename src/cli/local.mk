@@ -9,6 +9,7 @@ src_cli_libcli_a_SOURCES = \
 	src/cli/cli_monitor.c src/cli/cli_monitor.h \
 	src/cli/cli_preflight.c src/cli/cli_preflight.h \
 	src/cli/cli_status.c src/cli/cli_status.h \
+	src/cli/cli_text.c src/cli/cli_text.h \
 	src/cli/jpath.c src/cli/jpath.h
 src_cli_libcli_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(JANSSON_CFLAGS)
 CLI_LIBS = src/cli/libcli.a $(LIBVXP_LIBS) $(JANSSON_LIBS) -lm

@@ -175,6 +175,7 @@ static int probe_reload(void *arg)
 static int drop_privileges(struct daemon *d)
 {
 	const char *step = "";
+	char held[512];
 	int err;
 
 	err = privs_probe(probe_reload, d, &d->privs);
@@ -187,8 +188,14 @@ static int drop_privileges(struct daemon *d)
 		log_err("Failed to drop privileges while %s: %s", step, strerror(-err));
 		return err;
 	}
-	log_info("privileges dropped: keeping %s%s%s, bounding set empty, no-new-privs",
-		 privs_need_name(d->privs), d->cfg.user[0] ? ", running as " : "", d->cfg.user);
+	if (privs_describe(held, sizeof(held)))
+		snprintf(held, sizeof(held), "keeping %s", privs_need_name(d->privs));
+	log_info("privileges dropped: %s%s%s", held, d->cfg.user[0] ? "; running as " : "",
+		 d->cfg.user);
+	if (!getuid() || !geteuid())
+		log_warn("running as root (uid 0) without capabilities: it still reads and writes "
+			 "every file root owns; set user = \"vxlan-pipeline\" (or another user) in "
+			 "pipeline.conf to run as that user once attached");
 	return 0;
 }
 

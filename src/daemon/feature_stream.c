@@ -6,12 +6,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
@@ -19,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "feature_stream.h"
+#include "unix_listen.h"
 #include "libvxp/log.h"
 
 #define SERVICE_GROUP	"vxlan-pipeline"
@@ -28,6 +28,7 @@ struct features {
 	struct ring_buffer *ring;
 	int listen_fd;
 	int timer_fd; /* drains the ring while sampling is on */
+	int hup_fd;   /* an epoll set of the readers, for their hang-ups */
 	int subs[FEATURES_SUBSCRIBERS];
 	unsigned nsubs;
 	uint64_t records, dropped;
@@ -46,8 +47,25 @@ static uint64_t now_ns(clockid_t clock)
 
 static void unsubscribe(struct features *f, unsigned i)
 {
+	epoll_ctl(f->hup_fd, EPOLL_CTL_DEL, f->subs[i], NULL);
 	close(f->subs[i]);
 	f->subs[i] = f->subs[--f->nsubs];
+}
+
+/* Readers that hung up: noticed at once, not when a record comes (with
+ * sampling off, never), so that their slots are free for the next. */
+static void reap(struct features *f)
+{
+	struct epoll_event ev[FEATURES_SUBSCRIBERS];
+	int n = epoll_wait(f->hup_fd, ev, FEATURES_SUBSCRIBERS, 0), i;
+	unsigned s;
+
+	for (i = 0; i < n; i++)
+		for (s = 0; s < f->nsubs; s++)
+			if (f->subs[s] == ev[i].data.fd) {
+				unsubscribe(f, s);
+				break;
+			}
 }
 
 /* Sends the batch to every reader, without waiting for any. */
@@ -107,42 +125,29 @@ static void accept_subscriber(struct features *f)
 	/* room for bursts, about 10000 records: the kernel doubles this, and
 	 * caps it at net.core.wmem_max */
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ FEATURES_SNDBUF }, sizeof(int));
-	f->subs[f->nsubs++] = fd;
-}
-
-static int listen_on(struct features *f, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct group *g = getgrnam(SERVICE_GROUP);
-	int fd, err;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0660) ||
-	    (g && chown(path, (uid_t)-1, g->gr_gid)) || listen(fd, FEATURES_SUBSCRIBERS)) {
-		err = -errno;
+	/* EPOLLRDHUP alone: what a reader might send is no event */
+	if (epoll_ctl(f->hup_fd, EPOLL_CTL_ADD, fd,
+		      &(struct epoll_event){ .events = EPOLLRDHUP, .data.fd = fd })) {
+		log_notice("features: cannot watch a reader: %s; refusing it", strerror(errno));
 		close(fd);
-		return err;
+		return;
 	}
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	return fd;
+	f->subs[f->nsubs++] = fd;
 }
 
 struct features *features_open(int ring_fd, const char *socket_path)
 {
 	struct features *f = calloc(1, sizeof(*f));
+	char why[256];
 
 	if (!f)
 		return NULL;
 	f->listen_fd = -1;
 	f->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (f->timer_fd < 0) {
-		log_err("Failed to create the feature ring's timer: %s", strerror(errno));
+	f->hup_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (f->timer_fd < 0 || f->hup_fd < 0) {
+		log_err("Failed to create the feature stream's timer and epoll set: %s",
+			strerror(errno));
 		goto err;
 	}
 	f->ring = ring_buffer__new(ring_fd, on_record, f, NULL);
@@ -151,13 +156,15 @@ struct features *features_open(int ring_fd, const char *socket_path)
 		goto err;
 	}
 	if (socket_path && *socket_path) {
-		f->listen_fd = listen_on(f, socket_path);
+		f->listen_fd = unix_listen(socket_path, SOCK_SEQPACKET, FEATURES_SUBSCRIBERS,
+					   SERVICE_GROUP);
 		if (f->listen_fd < 0) {
 			log_err("Failed to create the features socket '%s': %s", socket_path,
-				strerror(-f->listen_fd));
+				unix_listen_why(f->listen_fd, socket_path, why, sizeof(why)));
 			errno = -f->listen_fd;
 			goto err;
 		}
+		snprintf(f->path, sizeof(f->path), "%s", socket_path);
 	}
 	return f;
 err:
@@ -178,6 +185,8 @@ void features_close(struct features *f)
 	ring_buffer__free(f->ring);
 	if (f->timer_fd >= 0)
 		close(f->timer_fd);
+	if (f->hup_fd >= 0)
+		close(f->hup_fd);
 	free(f);
 }
 
@@ -189,6 +198,7 @@ int features_fds(const struct features *f, int fds[FEATURES_FDS])
 		return 0;
 	fds[n++] = ring_buffer__epoll_fd(f->ring);
 	fds[n++] = f->timer_fd;
+	fds[n++] = f->hup_fd;
 	if (f->listen_fd >= 0)
 		fds[n++] = f->listen_fd;
 	return n;
@@ -200,6 +210,8 @@ void features_run(struct features *f, int fd)
 		return;
 	if (fd == f->listen_fd)
 		accept_subscriber(f);
+	else if (fd == f->hup_fd)
+		reap(f);
 	else if (fd == ring_buffer__epoll_fd(f->ring))
 		consume(f);
 	else if (fd == f->timer_fd) {

@@ -19,9 +19,9 @@ struct features;
  * the cause logged, on failure. */
 struct features *features_open(int ring_fd, const char *socket_path);
 void features_close(struct features *f);
-/* The fds to watch: the ring's, the drain timer's and the listening
- * socket's. */
-#define FEATURES_FDS 3
+/* The fds to watch: the ring's, the drain timer's, the readers' hang-ups'
+ * and the listening socket's. */
+#define FEATURES_FDS 4
 int features_fds(const struct features *f, int fds[FEATURES_FDS]);
 /* Drains the ring every VXP_FEATURES_DRAIN_MS while on (sampling is on): the
  * program wakes the reader only once an eighth of the ring waits. */

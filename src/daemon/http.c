@@ -6,18 +6,19 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
 
 #include "http.h"
+#include "http_conns.h"
+#include "unix_listen.h"
 #include "libvxp/addr.h"
 #include "libvxp/log.h"
 
@@ -28,6 +29,7 @@ struct http {
 	size_t n_pages;
 	void *ctx;
 	struct MHD_Daemon *tcp, *control;
+	struct http_conns tcp_conns, control_conns;
 	char control_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -53,17 +55,78 @@ static enum MHD_Result reply(struct MHD_Connection *c, int status, struct buf *b
 	return ret;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* What the daemon knows of c: http_conns_add() gave it to MHD at its start. */
+static struct http_conn *conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *fd, *peer;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (*socket_context)
+			http_conns_remove(*socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	peer = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	*socket_context =
+		fd ? http_conns_add(cls, fd->connect_fd, peer ? peer->client_addr : NULL, now_ns())
+		   : NULL;
+}
+
+/* A request answered: the connection waits for the next one's headers. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_conn *conn = conn_of(c);
+
+	(void)cls;
+	(void)req_cls;
+	(void)toe;
+	if (conn)
+		http_conns_idle(conn, now_ns());
+}
+
+/* Where the connection came in: HTTP_ON_TCP or HTTP_ON_CONTROL. */
+static unsigned connection_where(const struct http *h, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+
+	return ci && ci->daemon == h->tcp ? HTTP_ON_TCP : HTTP_ON_CONTROL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **req_cls)
 {
 	struct http *h = cls;
+	unsigned where = connection_where(h, c);
+	struct http_conn *conn = conn_of(c);
+	const char *sep = "";
 	struct buf b = { 0 };
 	size_t i;
 
 	(void)version;
 	(void)upload;
 	(void)req_cls;
+	if (conn)
+		http_conns_busy(conn); /* its headers are in */
 	if (*upload_size)
 		return MHD_NO; /* no request bodies here */
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
@@ -71,11 +134,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, 405, &b, "text/plain; charset=utf-8");
 	}
 	for (i = 0; i < h->n_pages; i++)
-		if (!strcmp(url, h->pages[i].path))
+		if ((h->pages[i].where & where) && !strcmp(url, h->pages[i].path))
 			return reply(c, h->pages[i].render(h->ctx, &b), &b, h->pages[i].type);
 	buf_printf(&b, "vxlan-pipelined %s:", PACKAGE_VERSION);
-	for (i = 0; i < h->n_pages; i++)
-		buf_printf(&b, "%s %s", i ? "," : "", h->pages[i].path);
+	for (i = 0; i < h->n_pages; i++) {
+		if (!(h->pages[i].where & where))
+			continue;
+		buf_printf(&b, "%s %s", sep, h->pages[i].path);
+		sep = ",";
+	}
 	buf_printf(&b, "\n");
 	return reply(c, strcmp(url, "/") ? 404 : 200, &b, "text/plain; charset=utf-8");
 }
@@ -90,17 +157,22 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("http: %s", msg);
 }
 
+/* MHD holds one connection more than conns keeps: the newcomer for whom
+ * http_conns_add() cuts the oldest waiting one. Limits per address are
+ * conns's too, so that a newcomer is let in rather than refused. */
 static struct MHD_Daemon *start(struct http *h, unsigned flags, const struct sockaddr *sa,
-				int listen_fd, unsigned per_ip)
+				int listen_fd, struct http_conns *conns, unsigned per_ip)
 {
-	return MHD_start_daemon(flags | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, h,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_MAX,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_MAX,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-				sa ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_LISTEN_SOCKET,
-				sa ? (void *)sa : (void *)(long)listen_fd, MHD_OPTION_END);
+	http_conns_init(conns, HTTP_CONNECTIONS_MAX, per_ip,
+			(uint64_t)HTTP_HEADERS_DEADLINE_S * 1000000000ULL);
+	return MHD_start_daemon(
+		flags | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, h,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)HTTP_CONNS_SLOTS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_MAX,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, conns, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, NULL, sa ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_LISTEN_SOCKET,
+		sa ? (void *)sa : (void *)(long)listen_fd, MHD_OPTION_END);
 }
 
 static int open_tcp(struct http *h, const char *listen)
@@ -113,7 +185,7 @@ static int open_tcp(struct http *h, const char *listen)
 
 	addr_sockaddr(family, &a, port, &sa, &len);
 	h->tcp = start(h, family == VXP_AF_INET6 ? MHD_USE_IPv6 : 0, (struct sockaddr *)&sa, -1,
-		       HTTP_PER_IP_MAX);
+		       &h->tcp_conns, HTTP_PER_IP_MAX);
 	if (!h->tcp) {
 		log_err("Failed to listen on %s for /metrics and /healthz: %s (set metrics_listen "
 			"to a free address:port, or \"\" for off)",
@@ -123,50 +195,18 @@ static int open_tcp(struct http *h, const char *listen)
 	return 0;
 }
 
-/* The control socket: 0660, the service group's, in a directory made for it. */
-static int control_socket(struct http *h, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct group *g = getgrnam(SERVICE_GROUP);
-	char dir[sizeof(sa.sun_path)], *slash;
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (!mkdir(dir, 0750) && g && chown(dir, (uid_t)-1, g->gr_gid))
-			return -errno;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0660) ||
-	    (g && chown(path, (uid_t)-1, g->gr_gid)) || listen(fd, HTTP_CONNECTIONS_MAX)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	snprintf(h->control_path, sizeof(h->control_path), "%s", path);
-	return fd;
-}
-
 static int open_control(struct http *h, const char *path)
 {
-	int fd = control_socket(h, path);
+	int fd = unix_listen(path, SOCK_STREAM, HTTP_CONNECTIONS_MAX, SERVICE_GROUP);
+	char why[256];
 
 	if (fd < 0) {
-		log_err("Failed to create the control socket '%s': %s (set control_socket to a "
-			"writable path, or \"\" for off)",
-			path, strerror(-fd));
+		log_err("Failed to create the control socket '%s': %s", path,
+			unix_listen_why(fd, path, why, sizeof(why)));
 		return fd;
 	}
-	h->control = start(h, 0, NULL, fd, 0);
+	snprintf(h->control_path, sizeof(h->control_path), "%s", path);
+	h->control = start(h, 0, NULL, fd, &h->control_conns, 0);
 	if (!h->control) {
 		close(fd);
 		log_err("Failed to serve the control socket '%s': %s", path, strerror(errno));
@@ -222,24 +262,40 @@ int http_fds(const struct http *h, int fds[2])
 	return n;
 }
 
+/* Connections cut here are closed by MHD once it reads their end: their
+ * fds are ready, and the loop comes back at once. */
 void http_run(struct http *h)
 {
-	if (h && h->tcp)
+	if (h && h->tcp) {
 		MHD_run(h->tcp);
-	if (h && h->control)
+		http_conns_expire(&h->tcp_conns, now_ns());
+	}
+	if (h && h->control) {
 		MHD_run(h->control);
+		http_conns_expire(&h->control_conns, now_ns());
+	}
+}
+
+static long long sooner(long long a, long long b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
 }
 
 int http_timeout_ms(const struct http *h)
 {
 	struct MHD_Daemon *ds[2] = { h ? h->tcp : NULL, h ? h->control : NULL };
+	const struct http_conns *cs[2] = { h ? &h->tcp_conns : NULL, h ? &h->control_conns : NULL };
+	uint64_t now = now_ns();
 	MHD_UNSIGNED_LONG_LONG t;
 	long long best = -1;
 	int i;
 
-	for (i = 0; i < 2; i++)
-		if (ds[i] && MHD_get_timeout(ds[i], &t) == MHD_YES &&
-		    (best < 0 || (long long)t < best))
-			best = (long long)t;
+	for (i = 0; i < 2; i++) {
+		if (!ds[i])
+			continue;
+		if (MHD_get_timeout(ds[i], &t) == MHD_YES)
+			best = sooner(best, (long long)t);
+		best = sooner(best, http_conns_next_ms(cs[i], now));
+	}
 	return best > 1000000 ? 1000000 : (int)best;
 }

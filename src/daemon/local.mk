@@ -18,10 +18,12 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/fdstore.c src/daemon/fdstore.h \
 	src/daemon/feature_stream.c src/daemon/feature_stream.h \
 	src/daemon/http.c src/daemon/http.h \
+	src/daemon/http_conns.c src/daemon/http_conns.h \
 	src/daemon/ingress_sysctl.c src/daemon/ingress_sysctl.h \
 	src/daemon/notify.c src/daemon/notify.h \
 	src/daemon/pages.c src/daemon/pages.h \
-	src/daemon/resolver.c src/daemon/resolver.h
+	src/daemon/resolver.c src/daemon/resolver.h \
+	src/daemon/unix_listen.c src/daemon/unix_listen.h
 nodist_src_daemon_libdaemon_a_SOURCES = bpf/vxlan_pipeline.skel.h bpf/vxp_xmit.skel.h
 src_daemon_libdaemon_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBSYSTEMD_CFLAGS) \
 	$(LIBMICROHTTPD_CFLAGS)

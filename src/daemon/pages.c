@@ -337,9 +337,12 @@ static int page_nat(void *ctx, struct buf *b)
 }
 
 const struct http_page pages[PAGES_N] = {
-	{ "/metrics", "text/plain; version=0.0.4; charset=utf-8", page_metrics },
-	{ "/healthz", "text/plain; charset=utf-8", page_health },
-	{ "/status", "application/json", page_status },
-	{ "/stats", "application/json", page_stats },
-	{ "/nat", "application/json", page_nat },
+	/* the scraper's and the load balancer's, wherever they come from */
+	{ "/metrics", "text/plain; version=0.0.4; charset=utf-8", page_metrics,
+	  HTTP_ON_TCP | HTTP_ON_CONTROL },
+	{ "/healthz", "text/plain; charset=utf-8", page_health, HTTP_ON_TCP | HTTP_ON_CONTROL },
+	/* the operator's: rules, files and addresses for the service group only */
+	{ "/status", "application/json", page_status, HTTP_ON_CONTROL },
+	{ "/stats", "application/json", page_stats, HTTP_ON_CONTROL },
+	{ "/nat", "application/json", page_nat, HTTP_ON_CONTROL },
 };

@@ -7,7 +7,8 @@
 
 #include "http.h"
 
-/* /metrics, /healthz, /status, /stats and /nat, for http_open() with the
+/* /metrics and /healthz (TCP and the control socket), /status, /stats and
+ * /nat (the control socket only), for http_open() with the
  * struct daemon as its ctx */
 #define PAGES_N 5
 extern const struct http_page pages[PAGES_N];

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 
 #include "addr.h"
 #include "conf_check.h"
 #include "conf_rules.h"
-#include "nat_table.h"
+#include "feature_socket.h"
+#include "file_trust.h"
 
 /* The seed loader's defaults for a NAT rule given in part. */
 #define SEED_NAT_ADDR	 "127.0.0.1"
@@ -112,6 +114,31 @@ static void check_interface(const struct pipeline_config *cfg, enum conf_key key
 			   conf_key_name(key), name);
 }
 
+/* The daemon takes over only a socket nobody answers on: anything else at
+ * the control socket's path, or the features socket's beside it, would make
+ * it refuse to start. */
+static void check_socket_path(const struct pipeline_config *cfg, struct conf_errors *errs)
+{
+	struct conf_src where = cfg->set_at[CONF_CONTROL_SOCKET];
+	char features[CONF_PATH_MAX + 16];
+	const char *paths[2] = { cfg->control_socket, features };
+	struct stat st;
+	int i;
+
+	if (!cfg->control_socket[0])
+		return;
+	if (!cfg->is_set[CONF_CONTROL_SOCKET])
+		where = (struct conf_src){ cfg->dir ? cfg->dir : CONF_DIR_DEFAULT, 0 };
+	feature_socket_path(cfg->control_socket, features, sizeof(features));
+	for (i = 0; i < 2; i++)
+		if (!lstat(paths[i], &st) && !S_ISSOCK(st.st_mode))
+			conf_error(errs, &where,
+				   "'control_socket': '%s' exists and is %s, not a socket: the "
+				   "daemon would leave it alone and refuse to start; remove it, "
+				   "or set control_socket to another path",
+				   paths[i], file_kind(st.st_mode));
+}
+
 static bool rules_overlap(const struct conf_rule *a, const struct conf_rule *b)
 {
 	return a->family == b->family && a->proto == b->proto && a->match == b->match &&
@@ -151,48 +178,6 @@ static void check_overlaps(const struct pipeline_config *cfg, struct conf_errors
 		}
 }
 
-/* Entries the first n configuration rules need in the data plane's table. */
-static int entries_needed(const struct pipeline_config *cfg, size_t n, size_t max)
-{
-	struct pipeline_config part = *cfg;
-	struct nat_entry *entries;
-	struct nat_rule *rules;
-	size_t *origin, count, conflict[2];
-	int ret;
-
-	part.n_rules = n;
-	ret = conf_nat_rules(&part, &rules, &origin, &count);
-	if (ret)
-		return ret;
-	entries = calloc(max + 1, sizeof(*entries));
-	ret = entries ? nat_table_build(rules, count, entries, max, conflict) : -ENOMEM;
-	free(entries);
-	free(rules);
-	free(origin);
-	return ret;
-}
-
-/* Names the first rule that no longer fits. */
-static void check_capacity(const struct pipeline_config *cfg, struct conf_errors *errs)
-{
-	size_t lo = 0, hi = cfg->n_rules;
-
-	if (entries_needed(cfg, cfg->n_rules, VXP_NAT_ENTRIES_MAX) != -E2BIG)
-		return;
-	while (hi - lo > 1) { /* the first n with -E2BIG lies in (lo, hi] */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (entries_needed(cfg, mid, VXP_NAT_ENTRIES_MAX) == -E2BIG)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	conf_error(errs, &cfg->rules[hi - 1].src,
-		   "the NAT table is full at this rule: it holds %d entries, one per matched "
-		   "port and one more per port that also has rules with 'dst'",
-		   VXP_NAT_ENTRIES_MAX);
-}
-
 int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs)
 {
 	unsigned before = errs->n;
@@ -201,13 +186,14 @@ int conf_check(const struct pipeline_config *cfg, struct conf_errors *errs)
 	check_required(cfg, CONF_EGRESS, "-t", errs);
 	check_interface(cfg, CONF_INGRESS, cfg->ingress, errs);
 	check_interface(cfg, CONF_EGRESS, cfg->egress, errs);
+	check_socket_path(cfg, errs);
 	if (cfg->user[0] && !getpwnam(cfg->user))
 		conf_error(errs, &cfg->set_at[CONF_USER],
 			   "'user' names '%s', which is not a user here; create it, or leave "
 			   "'user' out to stay root",
 			   cfg->user);
-	check_overlaps(cfg, errs);
-	if (errs->n == before)
-		check_capacity(cfg, errs);
+	/* counted first: a rule count the table holds bounds the overlap check */
+	if (!conf_rules_fit(cfg, errs))
+		check_overlaps(cfg, errs);
 	return errs->n == before ? 0 : -EINVAL;
 }

@@ -2,19 +2,22 @@
 /* Reading configuration files: every *.conf of a directory in C-locale name
  * order, merged, each setting parsed where it stands; an unknown setting
  * named with the likely one meant, a setting given twice named in both
- * places. */
+ * places; a directory or file others could change refused, as StrictModes. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libconfig.h>
 
 #include "conf.h"
 #include "conf_load.h"
 #include "conf_parse.h"
+#include "file_trust.h"
 
 /* Levenshtein distance; 99 for names of 32 characters or more. */
 static int edit_distance(const char *a, const char *b)
@@ -120,42 +123,71 @@ static const char *keep_file_name(struct pipeline_config *cfg, const char *path)
 /* A configuration file is small text; more than this is a mistake. */
 #define CONF_FILE_MAX (1024 * 1024)
 
+/* Up to CONF_FILE_MAX + 1 bytes of fd into buf; their number, or -errno. */
+static ssize_t read_all(int fd, char *buf)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len <= CONF_FILE_MAX) {
+		n = read(fd, buf + len, CONF_FILE_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+/* The file at path, opened without waiting (a FIFO would hang the reader)
+ * and trusted as StrictModes would; -1 with the error added. */
+static int open_trusted(const char *path, struct conf_src *src, struct conf_errors *errs)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	char why[CONF_MSG_MAX / 2];
+
+	if (fd < 0) {
+		conf_error(errs, src, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (file_trust_check(fd, path, false, why, sizeof(why))) {
+		conf_error(errs, src, "%s", why);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* The whole file, NUL-terminated, for config_read_string(): libconfig never
  * reads a file itself, so an @include cannot make its scanner read a
  * directory, where flex's fatal error would end the daemon on a reload. */
 static char *read_text(const char *path, struct conf_src *src, struct conf_errors *errs)
 {
-	char *buf = NULL;
-	size_t len = 0, n;
-	FILE *f = fopen(path, "re");
+	int fd = open_trusted(path, src, errs);
+	char *buf;
+	ssize_t len;
+	size_t n;
 
-	if (!f) {
-		conf_error(errs, src, "cannot read: %s", strerror(errno));
+	if (fd < 0)
 		return NULL;
-	}
 	buf = malloc(CONF_FILE_MAX + 1);
-	if (buf) {
-		while (len <= CONF_FILE_MAX &&
-		       (n = fread(buf + len, 1, CONF_FILE_MAX + 1 - len, f)) > 0)
-			len += n;
-		if (ferror(f)) {
-			conf_error(errs, src, "cannot read: %s", strerror(errno ? errno : EIO));
-			free(buf);
-			buf = NULL;
-		} else if (len > CONF_FILE_MAX) {
+	len = buf ? read_all(fd, buf) : -ENOMEM;
+	close(fd);
+	if (len < 0 || len > CONF_FILE_MAX) {
+		if (len < 0)
+			conf_error(errs, src, "cannot read: %s", strerror((int)-len));
+		else
 			conf_error(errs, src,
 				   "larger than %d KiB; a configuration file is short text",
 				   CONF_FILE_MAX / 1024);
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[len] = '\0';
-		}
-	} else {
-		conf_error(errs, src, "cannot read: %s", strerror(ENOMEM));
+		free(buf);
+		return NULL;
 	}
-	fclose(f);
-	if (buf && strlen(buf) != len) {
+	buf[len] = '\0';
+	if (strlen(buf) != (size_t)len) {
 		src->line = 1;
 		for (n = 0; buf[n]; n++)
 			src->line += buf[n] == '\n';
@@ -240,19 +272,44 @@ static int c_locale_sort(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* The directory, trusted as StrictModes would; 1 when it is missing and may
+ * be, 0, or -EINVAL with the error added. */
+static int dir_trusted(const char *dir, bool must_exist, struct conf_errors *errs)
+{
+	struct conf_src src = { dir, 0 };
+	char why[CONF_MSG_MAX / 2];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && !must_exist)
+		return 1;
+	if (fd < 0) {
+		conf_error(errs, &src, "cannot read the configuration directory: %s",
+			   strerror(errno));
+		return -EINVAL;
+	}
+	if (file_trust_check(fd, dir, true, why, sizeof(why))) {
+		conf_error(errs, &src, "%s", why);
+		close(fd);
+		return -EINVAL;
+	}
+	close(fd);
+	return 0;
+}
+
 int conf_load_dir(struct pipeline_config *cfg, const char *dir, bool must_exist,
 		  struct conf_errors *errs)
 {
 	struct conf_src src = { dir, 0 };
 	struct dirent **names;
 	char path[4096];
-	int n, i, ret = 0;
+	int n, i, ret;
 
 	cfg->dir = dir;
+	ret = dir_trusted(dir, must_exist, errs);
+	if (ret)
+		return ret > 0 ? 0 : ret;
 	n = scandir(dir, &names, conf_name, c_locale_sort);
 	if (n < 0) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
 		conf_error(errs, &src, "cannot read the configuration directory: %s",
 			   strerror(errno));
 		return -EINVAL;

@@ -60,7 +60,13 @@ static int get_vnis(struct pipeline_config *cfg, const config_setting_t *s,
 	if (!cfg->vnis)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (conf_get_int(config_setting_get_elem(s, i), "vni", 0, VNI_MAX, &v, src, errs))
+		const config_setting_t *e = config_setting_get_elem(s, i);
+		/* the element's own line: a list may span many */
+		struct conf_src at = { src->file, config_setting_source_line(e) };
+
+		if (!at.line)
+			at.line = src->line;
+		if (conf_get_int(e, "vni", 0, VNI_MAX, &v, &at, errs))
 			return -EINVAL;
 		cfg->vnis[i] = (uint32_t)v;
 	}
@@ -169,6 +175,13 @@ int conf_parse_value(struct pipeline_config *cfg, int key, const config_setting_
 	case CONF_USER:
 		if (conf_get_string(s, name, &v, src, errs))
 			return -EINVAL;
+		if (strlen(v) >= sizeof(cfg->user)) {
+			conf_error(errs, src,
+				   "'%s' is '%s'; expected a user name of at most %zu characters, "
+				   "or \"\" to stay root",
+				   name, v, sizeof(cfg->user) - 1);
+			return -EINVAL;
+		}
 		snprintf(cfg->user, sizeof(cfg->user), "%s", v);
 		return 0;
 	case CONF_NAT:

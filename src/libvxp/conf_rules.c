@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* NAT rules in the configuration: parsing each rule group, finding rules that
- * overlap, and expanding port ranges into the rules the data plane holds. */
+/* NAT rules in the configuration: parsing each rule group, counting the
+ * entries they need before anything is expanded, and expanding port ranges
+ * into the rules the data plane holds. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +15,51 @@
 #include "addr.h"
 #include "conf_rules.h"
 #include "conf_value.h"
+#include "nat_count.h"
 
 static const char *const rule_keys = "proto, dst_port, src_port, dst, to";
 
-/* A port, or "first-last" */
+/* Digits for a number up to 65535 at *s, which moves past them. */
+static bool port_digits(const char **s, unsigned *ret)
+{
+	unsigned v = 0;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	for (; **s >= '0' && **s <= '9'; (*s)++) {
+		v = v * 10 + (unsigned)(**s - '0');
+		if (v > 65535)
+			return false;
+	}
+	*ret = v;
+	return true;
+}
+
+/* "80" or "8000-8100", digits only, each from 1 to 65535, in order. */
+static bool port_range(const char *s, unsigned *ret_first, unsigned *ret_last)
+{
+	if (!port_digits(&s, ret_first))
+		return false;
+	*ret_last = *ret_first;
+	if (*s == '-') {
+		s++;
+		if (!port_digits(&s, ret_last))
+			return false;
+	}
+	return !*s && *ret_first >= 1 && *ret_first <= *ret_last;
+}
+
+/* A port, or "first-last", or "port" */
 static int get_ports(const config_setting_t *s, const char *what, struct conf_rule *r,
 		     const struct conf_src *src, struct conf_errors *errs)
 {
 	unsigned first, last;
 	long long v;
-	char tail;
 
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
 		const char *str = config_setting_get_string(s);
 
-		if (sscanf(str, "%u-%u%c", &first, &last, &tail) != 2 || first < 1 ||
-		    last > 65535 || first > last) {
+		if (!port_range(str, &first, &last)) {
 			conf_error(errs, src,
 				   "'%s' is '%s'; expected a port from 1 to 65535 or a range "
 				   "like \"8000-8100\"",
@@ -162,31 +193,87 @@ static int parse_rule(const config_setting_t *g, const char *file, struct conf_r
 	return errs->n == before ? 0 : -EINVAL;
 }
 
+static void table_full(const struct conf_src *src, struct conf_errors *errs)
+{
+	conf_error(errs, src,
+		   "the NAT table is full at this rule: it holds %d entries, one per matched "
+		   "port and one more per port that also has rules with 'dst'",
+		   VXP_NAT_ENTRIES_MAX);
+}
+
+static int append(struct pipeline_config *cfg, const struct conf_rule *r, size_t *cap)
+{
+	struct conf_rule *rules = cfg->rules;
+
+	if (cfg->n_rules == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		rules = realloc(cfg->rules, *cap * sizeof(*rules));
+		if (!rules)
+			return -ENOMEM;
+		cfg->rules = rules;
+	}
+	rules[cfg->n_rules++] = *r;
+	return 0;
+}
+
+/* The rules already kept (earlier files'), counted again. */
+static struct nat_count *count_kept(const struct pipeline_config *cfg)
+{
+	struct nat_count *count = nat_count_new();
+	size_t i;
+
+	for (i = 0; count && i < cfg->n_rules; i++)
+		nat_count_add(count, &cfg->rules[i]);
+	return count;
+}
+
 int conf_parse_rules(struct pipeline_config *cfg, const config_setting_t *list, const char *file,
 		     struct conf_errors *errs)
 {
 	struct conf_src src = { file, config_setting_source_line(list) };
-	int type = config_setting_type(list), n, i, ret = 0;
-	struct conf_rule *rules;
+	size_t cap = cfg->n_rules;
+	struct nat_count *count;
+	struct conf_rule r;
+	int i, n, ret = 0;
 
-	if (type != CONFIG_TYPE_LIST) {
+	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
 		conf_error(errs, &src,
 			   "'nat' must be a list of rules like ( { ... }, { ... } ), not %s",
 			   conf_type_name(list));
 		return -EINVAL;
 	}
-	n = config_setting_length(list);
-	rules = realloc(cfg->rules, (cfg->n_rules + n) * sizeof(*rules));
-	if (!rules && n)
+	count = count_kept(cfg);
+	if (!count)
 		return -ENOMEM;
-	cfg->rules = rules;
-	for (i = 0; i < n; i++) {
-		if (parse_rule(config_setting_get_elem(list, i), file, &rules[cfg->n_rules], errs))
+	n = config_setting_length(list);
+	for (i = 0; i < n && ret != -E2BIG && ret != -ENOMEM; i++) {
+		if (parse_rule(config_setting_get_elem(list, i), file, &r, errs)) {
 			ret = -EINVAL;
-		else
-			cfg->n_rules++;
+		} else if (nat_count_add(count, &r) > VXP_NAT_ENTRIES_MAX) {
+			table_full(&r.src, errs); /* the rules after it are not looked at */
+			ret = -E2BIG;
+		} else if (append(cfg, &r, &cap)) {
+			ret = -ENOMEM;
+		}
 	}
-	return ret;
+	nat_count_free(count);
+	return ret == -ENOMEM ? ret : ret ? -EINVAL : 0;
+}
+
+int conf_rules_fit(const struct pipeline_config *cfg, struct conf_errors *errs)
+{
+	struct nat_count *count = nat_count_new();
+	size_t i;
+
+	if (!count)
+		return -ENOMEM;
+	for (i = 0; i < cfg->n_rules; i++)
+		if (nat_count_add(count, &cfg->rules[i]) > VXP_NAT_ENTRIES_MAX) {
+			table_full(&cfg->rules[i].src, errs);
+			break;
+		}
+	nat_count_free(count);
+	return i < cfg->n_rules ? -E2BIG : 0;
 }
 
 int conf_nat_rules(const struct pipeline_config *cfg, struct nat_rule **ret_rules,

@@ -13,8 +13,10 @@ src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/conf_rules.c src/libvxp/conf_rules.h \
 	src/libvxp/conf_value.c src/libvxp/conf_value.h \
 	src/libvxp/feature_socket.c src/libvxp/feature_socket.h \
+	src/libvxp/file_trust.c src/libvxp/file_trust.h \
 	src/libvxp/httpc.c src/libvxp/httpc.h \
 	src/libvxp/log.c src/libvxp/log.h \
+	src/libvxp/nat_count.c src/libvxp/nat_count.h \
 	src/libvxp/nat_table.c src/libvxp/nat_table.h \
 	src/libvxp/netdev.c src/libvxp/netdev.h \
 	src/libvxp/netlink.c src/libvxp/netlink.h \

@@ -4,11 +4,14 @@
  * no-new-privs; optionally become a service user. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/capability.h>
 #include <sys/wait.h>
@@ -168,4 +171,52 @@ int privs_drop_to_net_admin(const char *user, const char **ret_step)
 	cap_value_t keep = CAP_NET_ADMIN;
 
 	return drop_keeping(&keep, 1, user, ret_step);
+}
+
+/* " CAP_X" for each capability in the set (which: the bounding set for -1,
+ * else a cap_flag_t of caps), "" for none. */
+static void names_of(cap_t caps, int which, char *buf, size_t size)
+{
+	size_t len = 0;
+	cap_value_t c;
+
+	buf[0] = '\0';
+	for (c = 0; c <= CAP_LAST_CAP + 8 && prctl(PR_CAPBSET_READ, c) >= 0; c++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		char *name;
+		size_t i;
+
+		if (which < 0 ? prctl(PR_CAPBSET_READ, c) != 1
+			      : cap_get_flag(caps, c, (cap_flag_t)which, &v) || v != CAP_SET)
+			continue;
+		name = cap_to_name(c);
+		if (!name)
+			continue;
+		for (i = 0; name[i]; i++)
+			name[i] = (char)toupper((unsigned char)name[i]);
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, " %s", name);
+		cap_free(name);
+	}
+}
+
+int privs_describe(char *buf, size_t size)
+{
+	char kept[256], bounding[256];
+	cap_t caps = cap_get_proc();
+	int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+
+	if (!caps)
+		return -errno;
+	names_of(caps, CAP_PERMITTED, kept, sizeof(kept));
+	names_of(caps, -1, bounding, sizeof(bounding));
+	cap_free(caps);
+	snprintf(buf, size, "keeping %s; bounding set %s%s; %s", kept[0] ? kept + 1 : "none",
+		 bounding[0] ? bounding + 1 : "empty",
+		 bounding[0] ? " (the service manager's: without CAP_SETPCAP it is not ours "
+			       "to clear, and with nothing permitted and no-new-privs nothing in "
+			       "it can be regained)"
+			     : "",
+		 nnp == 1 ? "no-new-privs" : "no-new-privs NOT set");
+	return 0;
 }

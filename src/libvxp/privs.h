@@ -26,4 +26,9 @@ int privs_drop_to_net_admin(const char *user, const char **ret_step);
 
 const char *privs_need_name(enum privs_need need);
 
+/* What the kernel says this process holds: "keeping CAP_BPF; bounding set
+ * empty; no-new-privs" (the permitted set, the bounding set, no-new-privs),
+ * read back rather than assumed. 0 or -errno. */
+int privs_describe(char *buf, size_t size);
+
 #endif /* VXP_PRIVS_H */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The integration tests' traffic: sequenced UDP datagrams with a checkable
  * payload, a receiver that counts loss, duplicates, reordering and
- * corruption, a TCP echo pair, probes (TTL 1, DF, a SYN), and a recorder for
- * sd_notify messages. Every loop is bounded by a count and a deadline. */
+ * corruption, a TCP echo pair, probes (TTL 1, DF, a SYN), a recorder for
+ * sd_notify messages, and an HTTP client that never finishes its headers.
+ * Every loop is bounded by a count and a deadline. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -338,6 +339,78 @@ static int cmd_tcp_check(int argc, char **argv)
 	return bad || !sent ? 1 : 0;
 }
 
+/* One slow request: the request line, then a header line every interval,
+ * never the blank line that ends them. 1 once the server cut it (closed it,
+ * reset it or answered), 0 at the end, -1 when it could not connect. */
+static int slow_request(const struct sockaddr_in *src, const struct sockaddr_in *dst,
+			double interval, double end)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nHost: dut\r\n";
+	struct timeval tv = { 2, 0 }; /* connect() gives up after 2 s */
+	int fd = socket(AF_INET, SOCK_STREAM, 0), cut = 0, len;
+	unsigned i = 0;
+	char line[64];
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (const void *)src, sizeof(*src)) ||
+	    connect(fd, (const void *)dst, sizeof(*dst))) {
+		close(fd);
+		return -1;
+	}
+	printf("connected\n");
+	cut = send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1;
+	while (!cut && !stop && now() < end) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		double next = now() + interval;
+
+		while (!cut && !stop && now() < next && now() < end)
+			cut = poll(&p, 1, 100) > 0; /* readable: an answer, or closed */
+		len = snprintf(line, sizeof(line), "X-Slow-%u: y\r\n", i++);
+		if (!cut && !stop && now() < end)
+			cut = send(fd, line, (size_t)len, MSG_NOSIGNAL) != len;
+	}
+	close(fd);
+	return cut;
+}
+
+/* slow-client SRC DST:PORT INTERVAL_MS SECONDS: from address SRC, a request
+ * whose headers never end, a line every INTERVAL_MS; again whenever the
+ * server cuts it ("cut" each time), until SIGTERM or SECONDS; at the end
+ * the count of connections and of cuts */
+static int cmd_slow_client(int argc, char **argv)
+{
+	unsigned conns = 0, cuts = 0, failed = 0;
+	struct sockaddr_in src, dst;
+	double end, interval;
+	int r;
+
+	if (argc < 6 || parse_addr(argv[3], &dst) ||
+	    inet_pton(AF_INET, argv[2], &src.sin_addr) != 1)
+		return fprintf(stderr, "usage: slow-client SRC DST:PORT INTERVAL_MS SECONDS\n"), 64;
+	src.sin_family = AF_INET;
+	src.sin_port = 0;
+	catch_term();
+	interval = atof(argv[4]) / 1e3;
+	end = now() + atof(argv[5]);
+	while (!stop && now() < end && conns + failed < 10000) {
+		r = slow_request(&src, &dst, interval, end);
+		if (r < 0) {
+			failed++;
+			usleep(100000);
+			continue;
+		}
+		conns++;
+		if (r > 0) {
+			cuts++;
+			printf("cut\n");
+		}
+	}
+	printf("slow-client: %u connections, %u cut, %u failed to connect\n", conns, cuts, failed);
+	return 0;
+}
+
 /* notify-listen PATH OUTFILE: each sd_notify datagram as one line, its
  * newlines as '|', until SIGTERM or 120 s */
 static int cmd_notify(int argc, char **argv)
@@ -428,10 +501,14 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "send", cmd_send },		{ "recv", cmd_recv },
-		{ "split", cmd_split },		{ "tcp-echo", cmd_tcp_echo },
-		{ "tcp-check", cmd_tcp_check }, { "notify-listen", cmd_notify },
+		{ "send", cmd_send },
+		{ "recv", cmd_recv },
+		{ "split", cmd_split },
+		{ "tcp-echo", cmd_tcp_echo },
+		{ "tcp-check", cmd_tcp_check },
+		{ "notify-listen", cmd_notify },
 		{ "probe", cmd_probe },
+		{ "slow-client", cmd_slow_client },
 	};
 	size_t i;
 
@@ -439,7 +516,7 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc, argv);
-	fprintf(stderr,
-		"usage: flowtool send|recv|split|tcp-echo|tcp-check|notify-listen|probe ...\n");
+	fprintf(stderr, "usage: flowtool "
+			"send|recv|split|tcp-echo|tcp-check|notify-listen|probe|slow-client ...\n");
 	return 64;
 }

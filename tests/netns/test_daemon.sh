@@ -166,10 +166,15 @@ test_capabilities() {
 	echo "$st" | grep -q "^CapEff:[[:space:]]*$want$" &&
 		echo "$st" | grep -q "^CapPrm:[[:space:]]*$want$"
 	ok $? "after READY, CapEff and CapPrm hold exactly what the probe decided ($want)"
-	echo "$st" | grep -q "^CapBnd:[[:space:]]*0000000000000000$"
-	ok $? "the bounding set is empty"
+	echo "$st" | grep -q "^CapBnd:[[:space:]]*0000000000000000$" &&
+		grep -q "privileges dropped: .*; bounding set empty;" "$TB_DIR/daemon.log"
+	ok $? "the bounding set is empty, and the log says so"
 	echo "$st" | grep -q "^NoNewPrivs:[[:space:]]*1$"
 	ok $? "no-new-privs is set"
+	grep -q "warning: running as root (uid 0) without capabilities: it still reads and writes every file root owns; set user = " \
+		"$TB_DIR/daemon.log"
+	ok $? "user = \"\": still root, and the start says so"
+	diag "$(grep -E "privileges dropped|running as root" "$TB_DIR/daemon.log")"
 	tb_daemon_stop
 }
 
@@ -267,6 +272,15 @@ test_as_the_unit_starts_it() {
 	grep -qE "^Uid:[[:space:]]+65534[[:space:]]" "/proc/$TB_DAEMON_PID/status" &&
 		grep -qE "^CapEff:[[:space:]]+0+$" "/proc/$TB_DAEMON_PID/status"
 	ok $? "runs as nobody, and keeps no capability once attached (this kernel)"
+	# bits 12, 38 and 39: CAP_NET_ADMIN, CAP_PERFMON, CAP_BPF, which it may not
+	# clear without CAP_SETPCAP; the log says what the kernel says
+	grep -qE "^CapBnd:[[:space:]]+000000c000001000$" "/proc/$TB_DAEMON_PID/status" &&
+		grep -q "privileges dropped: keeping none; bounding set CAP_NET_ADMIN CAP_PERFMON CAP_BPF (the service manager's" \
+			"$TB_DIR/daemon.log" && ! grep -q "bounding set empty" "$TB_DIR/daemon.log"
+	ok $? "the bounding set it was given stays, and the log names it rather than call it empty"
+	diag "$(grep "privileges dropped" "$TB_DIR/daemon.log")"
+	! grep -q "running as root" "$TB_DIR/daemon.log"
+	ok $? "not root: no warning about it"
 	recv_bg 6010 300
 	send 300 1000
 	wait "$RECV_PID"

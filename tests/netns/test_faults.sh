@@ -218,7 +218,7 @@ reload_fails_under_traffic() {
 	RECEIVED_ALL=$?
 	[ "$(metric vxlan_pipeline_reload_failures_total)" = $((f0 + 1)) ] &&
 		[ "$(metric vxlan_pipeline_last_reload_success)" = 0 ] &&
-		tb_dut curl -s -m 30 "http://$METRICS/status" | grep -q '"last_reload": {"ok": false'
+		curl -s -m 30 --unix-socket "$TB_DIR/control.sock" http://localhost/status | grep -q '"last_reload": {"ok": false'
 	REPORTED=$?
 }
 then_reload() { "$@" && reload; }

@@ -75,6 +75,36 @@ test_off() {
 	ok $? "/metrics: vxlan_pipeline_feature_sampling 0"
 }
 
+# readers_are N: the daemon counts N readers
+readers_are() { [ "$(metric vxlan_pipeline_feature_readers)" = "$1" ]; }
+# Readers that connect and hang up while sampling is off, when no record is
+# ever sent to them: each slot is given back at once (there are 8), and a
+# reader after them gets one.
+test_hangups() {
+	local held
+	python3 -c '
+import socket, sys
+for _ in range(10):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    s.close()' "$TB_DIR/features.sock"
+	wait_until 30 readers_are 0
+	ok $? "sampling off: 10 readers connect and hang up, and the daemon lets them go ($(metric vxlan_pipeline_feature_readers) held)"
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+time.sleep(120)' "$TB_DIR/features.sock" &
+	held=$!
+	tb_track $held
+	wait_until 30 readers_are 1
+	ok $? "a reader after them gets a slot ($(metric vxlan_pipeline_feature_readers) held)"
+	kill "$held"
+	wait "$held" 2>/dev/null
+	wait_until 30 readers_are 0
+	ok $? "and its slot is given back when it goes"
+}
+
 # Every packet: 2000 over 4 flows, 300-byte inner packets to a NAT rule's port,
 # and 200 to a port no rule has (dropped: unmatched = "drop").
 test_every_packet() {
@@ -192,6 +222,7 @@ time.sleep(120)' "$TB_DIR/features.sock" &
 }
 
 test_off
+test_hangups
 test_every_packet
 test_rate
 test_stuck_reader

@@ -182,6 +182,31 @@ test_cli() {
 	ok $? "no daemon: exit 3 and a clear message"
 }
 
+# TCP (metrics_listen, 0.0.0.0 for the NLB in a deployment) serves /metrics
+# and /healthz only; what the operator reads (status, counters, rules and
+# their files, collector addresses) is for the control socket's group.
+tcp_code() { tb_src curl -s -m 30 -o /dev/null -w '%{http_code}' "http://10.100.0.1:9464$1"; }
+unix_code() { curl -s -m 30 -o /dev/null -w '%{http_code}' --unix-socket "$TB_DIR/control.sock" "http://localhost$1"; }
+test_tcp_exposure() {
+	local p codes=""
+	for p in /status /stats /nat /nonexistent; do
+		codes+=" $p=$(tcp_code "$p")"
+	done
+	[ "$codes" = " /status=404 /stats=404 /nat=404 /nonexistent=404" ]
+	ok $? "TCP: 404 for the operator's pages and anything else:$codes"
+	[ "$(tcp_code /metrics)" = 200 ] && [ "$(tcp_code /healthz)" = 200 ]
+	ok $? "TCP: /metrics and /healthz answer"
+	tb_src curl -s -m 30 http://10.100.0.1:9464/ >"$TB_DIR/index.txt"
+	grep -q "/metrics, /healthz$" "$TB_DIR/index.txt" && ! grep -q "/status" "$TB_DIR/index.txt"
+	ok $? "TCP: / lists only what TCP serves: $(cat "$TB_DIR/index.txt")"
+	codes=""
+	for p in /status /stats /nat /metrics /healthz; do
+		codes+=" $p=$(unix_code "$p")"
+	done
+	[ "$codes" = " /status=200 /stats=200 /nat=200 /metrics=200 /healthz=200" ]
+	ok $? "control socket: every page:$codes"
+}
+
 # The socket is 0660 and its group's (root's here, vxlan-pipeline where the
 # package made the group): an unprivileged member reads it, others may not.
 test_cli_unprivileged() {
@@ -200,9 +225,10 @@ test_cli_unprivileged() {
 	ok $? "anyone else is told what to do"
 }
 
-# Idle connections from one address: at most 4 held, the rest refused; other
-# addresses, the control socket and the loop carry on; the daemon closes the
-# idle ones itself (the clients would hold them for 60 s). How much memory
+# Idle connections from one address: at most 4 held (each newcomer takes the
+# place of the one idle longest); other addresses, the control socket and the
+# loop carry on; the daemon closes the idle ones itself (the clients would
+# hold them for 60 s). How much memory
 # this costs the daemon, and how soon it closes them, are figures of make
 # bench.
 held() { tb_dut ss -Htn state established '( sport = :9464 )' | wc -l; }
@@ -245,6 +271,7 @@ test_metrics_match_traffic
 test_healthz
 test_healthz_drops
 test_cli
+test_tcp_exposure
 test_cli_unprivileged
 test_hostile_clients
 tb_daemon_stop

@@ -142,6 +142,28 @@ forwarded() {
 		awk '$1 == "vxlan_pipeline_packets_total{result=\"redirect\",reason=\"forwarded\"}" { print $2 }'
 }
 
+healthz_from_src() { tb_src curl -s -m 10 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz; }
+
+# The unit lets the daemon's sockets talk to loopback alone (IPAddressAllow=):
+# a metrics_listen others must reach needs their addresses in a drop-in, as
+# the documentation and the deployment's setup script say.
+test_addresses() {
+	local code
+	conf 6000
+	ct systemctl restart vxlan-pipeline
+	code=$(healthz_from_src)
+	[ "$(ct systemctl is-active vxlan-pipeline)" = active ] && [ "$code" = 000 ]
+	ok $? "the unit as shipped: /healthz from 10.100.0.2 gets no answer (loopback only: $code)"
+	mkdir -p "$ROOT/etc/systemd/system/vxlan-pipeline.service.d"
+	printf '[Service]\nIPAddressAllow=10.100.0.0/24\n' \
+		>"$ROOT/etc/systemd/system/vxlan-pipeline.service.d/50-testbed.conf"
+	ct systemctl daemon-reload
+	ct systemctl restart vxlan-pipeline
+	code=$(healthz_from_src)
+	[ "$code" = 200 ]
+	ok $? "with IPAddressAllow=10.100.0.0/24 in a drop-in: 200"
+}
+
 test_start_and_forward() {
 	local rc
 	conf 6000
@@ -272,6 +294,7 @@ test_purge() {
 }
 
 test_install
+test_addresses
 test_start_and_forward
 test_ipv6_and_sysctls
 test_reload_under_traffic

@@ -86,6 +86,11 @@ test_configure() {
 	diag "$(cat "$TB_DIR/check.txt")"
 	cp "$ETC/pipeline.conf" "$TB_DIR/pipeline.edited"
 	cp "$ETC/nat.conf" "$TB_DIR/nat.edited"
+	# the unit talks to loopback alone; /metrics from the generator's side
+	mkdir -p "$ROOT/etc/systemd/system/vxlan-pipeline.service.d"
+	printf '[Service]\nIPAddressAllow=10.100.0.0/24\n' \
+		>"$ROOT/etc/systemd/system/vxlan-pipeline.service.d/50-testbed.conf"
+	ct systemctl daemon-reload
 	ct systemctl start vxlan-pipeline && [ "$(ct systemctl is-active vxlan-pipeline)" = active ]
 	ok $? "systemctl start: active"
 	[ "$(through 1000)" = 1000 ]

@@ -90,6 +90,30 @@ static char *run(int (*cmd)(const struct cli *c), const char *body, int *ret_exi
 	return out;
 }
 
+/* What status prints of two samples of body. */
+static char *show_status(const char *body, int *ret_exit)
+{
+	static char out[4096];
+	json_t *j = json_loads(body, JSON_DECODE_INT_AS_REAL, NULL);
+	struct cli c = { 0 };
+	FILE *tmp = tmpfile();
+	int saved = dup(STDOUT_FILENO);
+	size_t n;
+
+	fflush(stdout);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	*ret_exit = cli_status_show(&c, j, j);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	json_decref(j);
+	rewind(tmp);
+	n = fread(out, 1, sizeof(out) - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return out;
+}
+
 static void tables(void)
 {
 	int ret;
@@ -141,6 +165,151 @@ static void hostile(void)
 		tap_ok(!j && ret == CLI_FAILED, "%s: an error, exit status 1", bad[i].what);
 		json_decref(j);
 	}
+}
+
+/* Whether out holds anything a terminal takes for a command: a C0 control
+ * but newline, DEL, a C1 control (as UTF-8 or a raw byte), a bidirectional
+ * override, or "(null)" for a value of an unexpected type. */
+static bool terminal_safe(const char *out)
+{
+	const unsigned char *p = (const unsigned char *)out;
+	unsigned cp, n, i;
+
+	while (*p) {
+		if (*p < 0x80)
+			cp = *p, n = 1;
+		else if ((*p & 0xe0) == 0xc0)
+			cp = *p & 0x1f, n = 2;
+		else if ((*p & 0xf0) == 0xe0)
+			cp = *p & 0x0f, n = 3;
+		else if ((*p & 0xf8) == 0xf0)
+			cp = *p & 0x07, n = 4;
+		else
+			return false; /* a raw C1 byte among them */
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f) ||
+		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+			return false;
+		p += n;
+	}
+	return !strstr(out, "(null)");
+}
+
+/* What cmd printed with --json for the canned body. */
+static char *run_json(int (*cmd)(const struct cli *c, const char *body), const char *body,
+		      int *ret_exit)
+{
+	static char out[4096];
+	struct cli c = { .json = true };
+	FILE *tmp = tmpfile();
+	int saved = dup(STDOUT_FILENO);
+	size_t n;
+
+	fflush(stdout);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	*ret_exit = cmd(&c, body);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(out, 1, sizeof(out) - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return out;
+}
+
+/* What the CLI says on stderr of an error page with body. */
+static char *error_page(const char *body)
+{
+	static char out[4096];
+	struct cli c = { .socket = "/x" };
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO), ret;
+	size_t n;
+
+	fflush(stderr);
+	dup2(fileno(tmp), STDERR_FILENO);
+	cli_answer(&c, "/stats", 500, strdup(body), &ret);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(out, 1, sizeof(out) - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return out;
+}
+
+/* The daemon's JSON with --json, and its error pages: as they came, but for
+ * what would drive a terminal. */
+static void raw_escapes(void)
+{
+	int ret;
+	char *out;
+
+	out = run_json(cli_stats_show,
+		       "{\"a\": \"x\x7f\xc2\x9b"
+		       "2J\",\r\n\"b\": 1}",
+		       &ret);
+	tap_ok(ret == CLI_OK && !strcmp(out, "{\"a\": \"x\\u007f\\u009b2J\",\n\"b\": 1}"),
+	       "--json: DEL and C1 in strings as \\u escapes (the same JSON)");
+	out = run_json(cli_nat_show, "{\"a\": \"\x1b[2J\"}", &ret);
+	tap_ok(ret == CLI_FAILED && !*out,
+	       "--json: a raw ESC (no JSON) is an error, nothing printed");
+	out = error_page("<h1>\x1b]0;pwned\x07</h1>\x9b");
+	tap_ok(terminal_safe(out) &&
+		       !strcmp(out,
+			       "vxlan-pipelined answered 500 to /stats: <h1>?]0;pwned?</h1>?\n"),
+	       "an error page: its text, its escapes as '?'");
+}
+
+/* A daemon that sends terminal commands in its strings and keys, and values
+ * of unexpected types: nothing of it reaches the terminal as a command. */
+static void escapes(void)
+{
+	static const char stats_evil[] =
+		"{\"reasons\": {\"x\\u001b[31mred\": {\"result\": \"\\u001b]0;title\\u0007\", "
+		"\"packets\": \"many\", \"bytes\": null}, \"csi\\u009b2J\": 5}, "
+		"\"events\": {\"nat_hit\": \"x\", \"e\\u202egnp.exe\": [1]}}";
+	static const char nat_evil[] =
+		"{\"entries\": [1, \"a\", null, {\"family\": 4, \"proto\": null, \"match\": [], "
+		"\"port\": \"p\", \"dst\": \"\\u001b[2J\", \"to\": {}, \"source\": "
+		"\"f\\u007f\\r\"}]}";
+	static const char status_evil[] =
+		"{\"pid\": \"x\", \"version\": \"1\\u001b[8m\", \"health\": {\"ok\": false, "
+		"\"reason\": \"\\u001b]52;c;cm0gLXJmIH4=\\u0007\"}, \"ingress\": {\"name\": [1]}, "
+		"\"vni\": [\"a\", {}], \"reloads\": 1, \"last_reload\": {\"ok\": 1, \"message\": "
+		"\"\\u009b31m\"}}";
+	static const char stats_evil_text[] =
+		"RESULT    REASON                            PACKETS                BYTES\n"
+		"?]0;title? x?[31mred                               ?                    ?\n"
+		"?         csi?2J                                  ?                    ?\n"
+		"\n"
+		"EVENT                                         COUNT\n"
+		"nat_hit                                           ?\n"
+		"e?gnp.exe                                         ?\n";
+	int ret;
+	char *out;
+
+	out = run(cli_stats, stats_evil, &ret);
+	if (!tap_ok(terminal_safe(out) && !strcmp(out, stats_evil_text),
+		    "stats: escape sequences in keys and values are not printed; '?' for a "
+		    "value of another type"))
+		tap_diag("got:\n%s", out);
+	out = run(cli_nat, nat_evil, &ret);
+	if (!tap_ok(terminal_safe(out) &&
+			    strstr(out,
+				   "?  ?[2J                 ?                            f??\n"),
+		    "nat: nor in a rule's fields"))
+		tap_diag("got:\n%s", out);
+	out = show_status(status_evil, &ret);
+	if (!tap_ok(terminal_safe(out) && strstr(out, "health   UNHEALTHY: ?]52;c;cm0gLXJmIH4=?\n"),
+		    "status: nor in the health reason, version or reload message"))
+		tap_diag("got:\n%s", out);
 }
 
 static void answers(void)
@@ -203,6 +372,8 @@ int main(void)
 		tap_bail("/dev/null: %s", strerror(errno));
 	tables();
 	hostile();
+	escapes();
+	raw_escapes();
 	answers();
 	rates();
 	rmdir(dir);
