@@ -166,6 +166,20 @@ test_cli() {
 	[ "$(grep -c 'dst_port    5000  any                  10.200.0.2:6000' "$TB_DIR/nat.txt")" = 2 ] &&
 		grep -q "conf/nat.conf:2" "$TB_DIR/nat.txt"
 	ok $? "nat: both rules as the data plane holds them, with file and line"
+	cli nat --json >"$TB_DIR/nat.json" &&
+		python3 - "$TB_DIR/nat.json" "$TB_DIR/conf/nat.conf" >"$TB_DIR/nat-json.txt" 2>&1 <<-'EOF'
+			import json, sys
+			rules = [e for e in json.load(open(sys.argv[1]))["entries"] if not e.get("marker")]
+			got = sorted((e["family"], e["proto"], e["match"], e["port"], e["dst"], e["to"],
+			              e["source"]) for e in rules)
+			conf = sys.argv[2]
+			want = [("ipv4", "tcp", "dst_port", 5000, None, "10.200.0.2:6000", conf + ":3"),
+			        ("ipv4", "udp", "dst_port", 5000, None, "10.200.0.2:6000", conf + ":2")]
+			print(got)
+			sys.exit(got != want)
+		EOF
+	ok $? "nat --json: JSON that parses, with both rules, their target and where each is written"
+	diag "$(cat "$TB_DIR/nat-json.txt")"
 	local f
 	send_bg 2000
 	f=$(tb_count_of fwd)
