@@ -58,6 +58,7 @@ SCRIPT_TESTS = \
 	tests/unit/test_kubernetes.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
+	tests/netns/test_dataplane.sh \
 	tests/netns/test_faults.sh \
 	tests/netns/test_features.sh \
 	tests/netns/test_memcheck.sh \

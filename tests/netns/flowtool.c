@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #define MAGIC	    0x56585046U /* "VXPF" */
-#define PAYLOAD_MAX 1472
+#define PAYLOAD_MAX 8192	/* beyond a 1500 MTU: datagrams the kernel fragments */
 #define SEQ_MAX	    2000000
 
 struct hdr {
@@ -170,7 +170,7 @@ static int cmd_recv(int argc, char **argv)
 {
 	struct tally t = { .last = -1 };
 	struct sockaddr_in sa;
-	uint8_t buf[2048];
+	uint8_t buf[PAYLOAD_MAX];
 	unsigned count;
 	double deadline, idle;
 	FILE *seqs = NULL;
