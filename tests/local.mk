@@ -64,6 +64,7 @@ NETNS_TESTS = \
 	tests/netns/test_memcheck.sh \
 	tests/netns/test_metric_names.sh \
 	tests/netns/test_operator.sh \
+	tests/netns/test_preflight.sh \
 	tests/netns/test_restart.sh \
 	tests/netns/test_trafficgen.sh
 
