@@ -82,9 +82,11 @@ while [ $SECONDS -lt $deadline ]; do
 	[ -n "$state" ] && [ "$state" != offline ] && break
 	sleep 1
 done
-[ "$state" = running ] || [ "$state" = degraded ]
+# running, nothing failed: a degraded boot hides whatever broke, and no unit
+# of this root is known to fail
+[ "$state" = running ]
 ok $? "the container boots: systemd says '$state'"
-[ "$state" = degraded ] && diag "$(ct systemctl --failed --no-legend 2>&1)"
+[ "$state" = running ] || diag "failed units: $(ct systemctl --failed --no-legend 2>&1)"
 
 test_install() {
 	ct env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/root/$(basename "$DEB")" \
@@ -97,9 +99,10 @@ test_install() {
 	# the shipped configuration sets no interface: the start on install is
 	# skipped as not configured, not failed (tests/system/test_upgrade.sh)
 	ct journalctl -u vxlan-pipeline --no-pager >"$TB_DIR/journal0.txt"
-	grep -q "vxlan-pipeline is not configured" "$TB_DIR/journal0.txt" &&
+	grep -q "vxlan-pipeline is not configured: no ingress in /etc/vxlan-pipeline/\*.conf" \
+		"$TB_DIR/journal0.txt" && [ "$(ct systemctl is-active vxlan-pipeline)" = inactive ] &&
 		! ct systemctl is-failed -q vxlan-pipeline
-	ok $? "the start on install is skipped as not configured, and says so in the journal"
+	ok $? "the start on install is skipped as not configured (inactive, not failed), and says so in the journal"
 }
 
 conf() { # conf NAT_PORT: the container's configuration for the testbed
@@ -149,8 +152,13 @@ test_start_and_forward() {
 	ok $? "vxlan-pipeline status in the container: $(head -n 1 "$TB_DIR/status.txt")"
 	ct sh -c 'grep -qE "^Uid:[[:space:]]+$(id -u vxlan-pipeline)[[:space:]]" /proc/$(systemctl show -P MainPID vxlan-pipeline)/status'
 	ok $? "the daemon runs as the vxlan-pipeline user"
-	ct sh -c 'grep -qE "^CapEff:[[:space:]]+0+$" /proc/$(systemctl show -P MainPID vxlan-pipeline)/status'
-	ok $? "... with no capability left once attached"
+	# what this kernel needs for a map update through an open fd, found by
+	# the test itself: the same kernel as the container's
+	local need keep
+	need=$("$BUILD/tests/netns/flowtool" bpf-caps)
+	case $need in none) keep=0000000000000000 ;; CAP_BPF) keep=0000008000000000 ;; *) keep=unknown ;; esac
+	ct sh -c 'grep -qE "^CapEff:[[:space:]]+'"$keep"'$" /proc/$(systemctl show -P MainPID vxlan-pipeline)/status'
+	ok $? "... with only what a map update needs on this kernel left once attached: ${need:-?}"
 }
 
 # A reload to a new target while 5000 pps flow, with traffic on both sides
