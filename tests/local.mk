@@ -153,7 +153,13 @@ bench-prog: tests/bench/bench_prog$(EXEEXT)
 bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT) tests/netns/svcman$(EXEEXT)
 	VXP_BUILD_DIR='$(abs_top_builddir)' $(top_srcdir)/tests/bench/bench_pipeline.sh
 
-.PHONY: bench-prog bench
+# make mutate: each mutation of scripts/mutations.txt alone in a scratch
+# copy of the tree, against the tests that must catch it; slow (an hour or
+# more), so not part of make check or CI
+mutate:
+	$(top_srcdir)/scripts/mutate.sh
+
+.PHONY: bench-prog bench mutate
 CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_restore.bpf.o \
 	tests/bench/bench_restore.skel.h
 EXTRA_DIST += tests/bench/bench_restore.bpf.c tests/bpf/specs.h tests/bench/bench_pipeline.sh \
