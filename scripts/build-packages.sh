@@ -19,8 +19,10 @@ work=$(mktemp -d /tmp/vxp-packages.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 [ -x "$src/configure" ] || (cd "$src" && ./autogen.sh)
+# a tree configured in place lends a copy of itself to configure from
+tree=$("$src/scripts/source-tree.sh" "$work/src")
 mkdir "$work/dist"
-(cd "$work/dist" && "$src/configure" -q && make -s dist-gzip) >"$work/dist.log" 2>&1 ||
+(cd "$work/dist" && "$tree/configure" -q && make -s dist-gzip) >"$work/dist.log" 2>&1 ||
 	{ tail -n 20 "$work/dist.log" >&2; echo "make dist failed" >&2; exit 1; }
 tarball=$(ls "$work"/dist/vxlan-pipeline-*.tar.gz)
 version=$(basename "$tarball" .tar.gz)

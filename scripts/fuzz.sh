@@ -53,23 +53,18 @@ check_libfuzzer() {
 }
 
 configure_tree() {
-	local stamp="$BUILD/.fuzz-cflags"
-
-	# configure refuses a second tree from a source tree configured in place
-	if [ -f "$SRC/config.status" ]; then
-		echo "fuzz.sh: '$SRC' is configured in place, so no fuzzing tree can be" \
-			"configured from it: 'make distclean' there, then build out of tree" \
-			"(mkdir build && cd build && ../configure)" >&2
-		exit 4
-	fi
+	local stamp="$BUILD/.fuzz-cflags" tree
 
 	mkdir -p "$BUILD" || die "cannot create '$BUILD'"
-	if [ ! -f "$BUILD/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$FUZZ_CFLAGS" ]; then
+	# configure refuses a second tree from a source tree configured in
+	# place: then the fuzzing tree is configured from a copy of it
+	tree=$("$SRC/scripts/source-tree.sh" "$BUILD/src") || die "no source tree to configure from"
+	if [ ! -f "$BUILD/Makefile" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$FUZZ_CFLAGS $tree" ]; then
 		echo "fuzz.sh: configuring '$BUILD' with clang and sanitizers"
-		(cd "$BUILD" && "$SRC/configure" -q --prefix=/usr --sysconfdir=/etc \
+		(cd "$BUILD" && "$tree/configure" -q --prefix=/usr --sysconfdir=/etc \
 			--disable-werror CC=clang CFLAGS="$FUZZ_CFLAGS") >"$BUILD/configure.out" 2>&1 ||
 			{ tail -n 20 "$BUILD/configure.out" >&2; die "configure failed"; }
-		echo "$FUZZ_CFLAGS" >"$stamp"
+		echo "$FUZZ_CFLAGS $tree" >"$stamp"
 	fi
 	make -s -C "$BUILD" -j"$(nproc)" fuzz-programs >"$BUILD/make.out" 2>&1 ||
 		{ tail -n 30 "$BUILD/make.out" >&2; die "building the harnesses failed"; }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # The README's test command: installs what is missing, builds in build/, runs
-# `make check`, and ends with one line "N passed, N failed" for the whole suite.
-# Under CI=true a skipped test counts as failed: CI runs as root and must
+# `make check`, and ends with one line "N passed, N failed, N skipped" for the
+# whole suite, after a list of why tests skipped (their TAP SKIP reasons).
+# Under CI=true a skipped test counts as failed too: CI runs as root and must
 # exercise everything.
 set -u
 
@@ -11,13 +12,27 @@ build="${BUILD_DIR:-$top/build}"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 summary() {
-	echo "$1 passed, $2 failed"
+	echo "$1 passed, $2 failed, $3 skipped"
 }
 
 die() {
 	echo "test.sh: $*" >&2
-	summary 0 1
+	summary 0 1 0
 	exit 1
+}
+
+# skip_reasons: each test file with skipped results, how many, and why (the
+# reasons its TAP output gave), one line each
+skip_reasons() {
+	# (a pipe: trs and log stay in its subshell)
+	find . -name '*.trs' | sort | while read -r trs; do
+		grep -q '^:test-result: SKIP' "$trs" || continue
+		log=${trs%.trs}.log
+		printf '  %s (%s): %s\n' "${trs#./}" "$(grep -c '^:test-result: SKIP' "$trs")" \
+			"$(sed -n 's/^\(ok\|1\.\.0\)[^#]*# *SKIP:* *//Ip' "$log" | sort | uniq -c |
+				sed 's/^ *\([0-9]*\) \(.*\)/\2 (\1)/; s/ (1)$//' | paste -sd ';' |
+				sed 's/;/; /g')"
+	done | sed 's/\.trs (/ (/; s/: $/: no reason given/'
 }
 
 if [ "$(id -u)" = 0 ]; then
@@ -47,10 +62,14 @@ count() {
 pass=$(count PASS)
 skip=$(count SKIP)
 fail=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) ))
+if [ "${skip:-0}" -gt 0 ]; then
+	echo "test.sh: $skip tests skipped:"
+	skip_reasons
+fi
 if [ "${CI:-}" = true ] && [ "${skip:-0}" -gt 0 ]; then
 	echo "test.sh: $skip tests skipped under CI=true: counted as failures" >&2
 	fail=$((fail + skip))
 fi
 [ "$status" = 0 ] || [ "$fail" -gt 0 ] || fail=1
-summary "${pass:-0}" "$fail"
+summary "${pass:-0}" "$fail" "${skip:-0}"
 [ "$fail" = 0 ]

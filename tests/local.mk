@@ -62,12 +62,14 @@ SCRIPT_TESTS = \
 	tests/unit/test_kubernetes.sh
 NETNS_TESTS = \
 	tests/netns/test_daemon.sh \
+	tests/netns/test_dataplane.sh \
 	tests/netns/test_edges.sh \
 	tests/netns/test_faults.sh \
 	tests/netns/test_features.sh \
 	tests/netns/test_memcheck.sh \
 	tests/netns/test_metric_names.sh \
 	tests/netns/test_operator.sh \
+	tests/netns/test_preflight.sh \
 	tests/netns/test_restart.sh \
 	tests/netns/test_slow_clients.sh \
 	tests/netns/test_socket_path.sh \
@@ -169,7 +171,13 @@ bench-reload: tests/bench/bench_reload$(EXEEXT)
 bench: all tests/bench/xdpsink$(EXEEXT) tests/netns/flowtool$(EXEEXT) tests/netns/svcman$(EXEEXT)
 	VXP_BUILD_DIR='$(abs_top_builddir)' $(top_srcdir)/tests/bench/bench_pipeline.sh
 
-.PHONY: bench-prog bench-reload bench
+# make mutate: each mutation of scripts/mutations.txt alone in a scratch
+# copy of the tree, against the tests that must catch it; slow (an hour or
+# more), so not part of make check or CI
+mutate:
+	$(top_srcdir)/scripts/mutate.sh
+
+.PHONY: bench-prog bench-reload bench mutate
 CLEANFILES += tests/bench/bench_prog$(EXEEXT) tests/bench/bench_reload$(EXEEXT) \
 	tests/bench/bench_restore.bpf.o \
 	tests/bench/bench_restore.skel.h

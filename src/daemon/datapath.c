@@ -245,17 +245,21 @@ static void cfg_set_flag(struct datapath *dp, uint32_t flag, int on)
 }
 
 /* One word of the bitmap, read and written whole through the map fd: the
- * bitmap is 2 MiB, which a mapping would keep resident in the daemon. */
+ * bitmap is 2 MiB, which a mapping would keep resident in the daemon. A word
+ * already as wanted is not written: putting a previous configuration back
+ * after a failed apply then writes only what the failed one changed. */
 static int vni_bit(struct datapath *dp, uint32_t vni, bool on)
 {
 	int fd = bpf_map__fd(dp->skel->maps.vxp_vni);
 	uint32_t key = vni >> 6;
-	uint64_t word, bit = 1ULL << (vni & 63);
+	uint64_t word, next, bit = 1ULL << (vni & 63);
 
 	if (bpf_map_lookup_elem(fd, &key, &word))
 		return -errno;
-	word = on ? word | bit : word & ~bit;
-	return bpf_map_update_elem(fd, &key, &word, BPF_ANY) ? -errno : 0;
+	next = on ? word | bit : word & ~bit;
+	if (next == word)
+		return 0;
+	return bpf_map_update_elem(fd, &key, &next, BPF_ANY) ? -errno : 0;
 }
 
 static bool vni_listed(const uint32_t *vnis, size_t n, uint32_t vni)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A stand-in for the daemon's HTTP endpoint in unit tests: one canned answer
- * to one connection, from a child process. */
+/* A stand-in for the daemon's HTTP endpoint in unit tests: canned answers to
+ * connections, one each, from a child process. */
 #include "config.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -68,35 +69,36 @@ static void read_request(int fd)
 	}
 }
 
-static void serve(int lfd, const char *reply, size_t len, unsigned drip_n, unsigned drip_ms)
+/* One connection: the reply, then the drip; false when none came. */
+static bool serve_one(int lfd, const char *reply, size_t len, unsigned drip_n, unsigned drip_ms)
 {
 	struct pollfd p = { lfd, POLLIN, 0 };
 	unsigned i;
 	int fd;
 
-	signal(SIGPIPE, SIG_IGN);
 	if (poll(&p, 1, GIVE_UP_MS) <= 0)
-		_exit(1);
+		return false;
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
-		_exit(1);
+		return false;
 	read_request(fd);
 	while (len) {
 		ssize_t n = write(fd, reply, len);
 
 		if (n <= 0)
-			_exit(0); /* the client hung up: its business */
+			break; /* the client hung up: its business */
 		reply += n;
 		len -= (size_t)n;
 	}
-	for (i = 0; i < drip_n && write(fd, "x", 1) == 1; i++)
+	for (i = 0; !len && i < drip_n && write(fd, "x", 1) == 1; i++)
 		usleep(drip_ms * 1000);
 	close(fd);
-	_exit(0);
+	return true;
 }
 
-int fake_http_start(struct fake_http *f, const char *dir, int tcp, const char *reply, size_t len,
-		    unsigned drip_n, unsigned drip_ms)
+/* Listens and forks the server: in the child, the listening fd (never 0,
+ * which stdin holds); in the parent 0, or -errno. */
+static int spawn(struct fake_http *f, const char *dir, int tcp)
 {
 	int fd = tcp ? listen_tcp(f) : listen_unix(f, dir);
 
@@ -107,10 +109,36 @@ int fake_http_start(struct fake_http *f, const char *dir, int tcp, const char *r
 		close(fd);
 		return -errno;
 	}
-	if (!f->pid)
-		serve(fd, reply, len, drip_n, drip_ms);
-	close(fd);
-	return 0;
+	if (f->pid) {
+		close(fd);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	return fd;
+}
+
+int fake_http_start(struct fake_http *f, const char *dir, int tcp, const char *reply, size_t len,
+		    unsigned drip_n, unsigned drip_ms)
+{
+	int fd = spawn(f, dir, tcp);
+
+	if (fd > 0)
+		_exit(serve_one(fd, reply, len, drip_n, drip_ms) ? 0 : 1);
+	return fd;
+}
+
+int fake_http_start_seq(struct fake_http *f, const char *dir, const char *const *replies, size_t n)
+{
+	int fd = spawn(f, dir, 0);
+	size_t i;
+
+	if (fd > 0) {
+		for (i = 0; i < n; i++)
+			if (!serve_one(fd, replies[i], strlen(replies[i]), 0, 0))
+				_exit(1);
+		_exit(0);
+	}
+	return fd;
 }
 
 void fake_http_stop(struct fake_http *f)

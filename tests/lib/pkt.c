@@ -352,7 +352,7 @@ size_t pkt_build(const struct pkt_spec *s, uint8_t *out)
 }
 
 static const char *l4_verify(const uint8_t *l3, const uint8_t *dst6, int family, uint8_t proto,
-			     const uint8_t *l4, size_t l4len)
+			     const uint8_t *l4, size_t l4len, bool had_udp_csum)
 {
 	uint32_t sum = 0;
 
@@ -360,7 +360,8 @@ static const char *l4_verify(const uint8_t *l3, const uint8_t *dst6, int family,
 	    proto != IPPROTO_ICMPV6)
 		return NULL;
 	if (proto == IPPROTO_UDP && family == 4 && get16(l4 + 6) == 0)
-		return NULL; /* no checksum */
+		return had_udp_csum ? "UDP checksum: zero (none) where the input had one"
+				    : NULL; /* no checksum, as it came */
 	if (proto != IPPROTO_ICMP)
 		sum = family == 4 ? pseudo_sum(l3 + 12, l3 + 16, 4, proto, l4len)
 				  : pseudo_sum(l3 + 8, dst6, 16, proto, l4len);
@@ -419,6 +420,11 @@ static int l4_locate(const uint8_t *f, size_t len, int *ret_family, uint8_t *ret
 
 const char *pkt_verify_csums(const uint8_t *f, size_t len)
 {
+	return pkt_verify_csums_from(f, len, false);
+}
+
+const char *pkt_verify_csums_from(const uint8_t *f, size_t len, bool had_udp_csum)
+{
 	const uint8_t *dst6;
 	size_t l4off, l4len;
 	uint8_t proto;
@@ -433,7 +439,7 @@ const char *pkt_verify_csums(const uint8_t *f, size_t len)
 		return NULL; /* a fragment's L4 sum covers bytes it does not carry */
 	if (l4off + l4len > len)
 		return "IP length beyond the frame";
-	return l4_verify(f + 14, dst6, family, proto, f + l4off, l4len);
+	return l4_verify(f + 14, dst6, family, proto, f + l4off, l4len, had_udp_csum);
 }
 
 uint16_t pkt_l4_csum(const uint8_t *f, size_t len)

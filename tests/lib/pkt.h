@@ -83,6 +83,10 @@ uint16_t csum_fold_ref(uint32_t sum);
  * ICMPv6 packet, the L4 checksum of an Ethernet frame without VLAN tags.
  * Returns NULL when all hold, or what failed. */
 const char *pkt_verify_csums(const uint8_t *frame, size_t len);
+/* The same for a frame made from an input whose UDP checksum was set
+ * (had_udp_csum): a UDP checksum of zero over IPv4 means "none", which such
+ * a frame must not leave with (a computed zero goes out as 0xffff). */
+const char *pkt_verify_csums_from(const uint8_t *frame, size_t len, bool had_udp_csum);
 
 /* The L4 checksum field of an Ethernet/IP frame without tags (host order). */
 uint16_t pkt_l4_csum(const uint8_t *frame, size_t len);

@@ -2,8 +2,9 @@
 /* The integration tests' traffic: sequenced UDP datagrams with a checkable
  * payload, a receiver that counts loss, duplicates, reordering and
  * corruption, a TCP echo pair, probes (TTL 1, DF, a SYN), a recorder for
- * sd_notify messages, and an HTTP client that never finishes its headers.
- * Every loop is bounded by a count and a deadline. */
+ * sd_notify messages, an HTTP client that never finishes its headers, and the
+ * tests' own answer to what a BPF map update needs. Every loop is bounded by
+ * a count and a deadline. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -17,12 +18,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAGIC	    0x56585046U /* "VXPF" */
-#define PAYLOAD_MAX 1472
+#define PAYLOAD_MAX 8192	/* beyond a 1500 MTU: datagrams the kernel fragments */
 #define SEQ_MAX	    2000000
 
 struct hdr {
@@ -168,7 +172,7 @@ static int cmd_recv(int argc, char **argv)
 {
 	struct tally t = { .last = -1 };
 	struct sockaddr_in sa;
-	uint8_t buf[2048];
+	uint8_t buf[PAYLOAD_MAX];
 	unsigned count;
 	double deadline, idle;
 	FILE *seqs = NULL;
@@ -495,6 +499,46 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
+static int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* bpf-caps: what updating a map through an fd opened beforehand needs on this
+ * kernel, found by doing it: "none" when it works with every capability
+ * dropped, "CAP_BPF" when that is refused. Written apart from the daemon's
+ * own probe, so the tests can hold the daemon to it. */
+static int cmd_bpf_caps(int argc, char **argv)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+	union bpf_attr attr = {
+		.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 1
+	};
+	uint32_t key = 0, value = 42;
+	int fd;
+
+	(void)argc;
+	(void)argv;
+	fd = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (fd < 0)
+		return die("creating a map (needs root)");
+	if (syscall(SYS_capset, &hdr, none))
+		return die("dropping every capability");
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (uint32_t)fd;
+	attr.key = (uintptr_t)&key;
+	attr.value = (uintptr_t)&value;
+	if (!sys_bpf(BPF_MAP_UPDATE_ELEM, &attr)) {
+		printf("none\n");
+		return 0;
+	}
+	if (errno != EPERM)
+		return die("updating the map");
+	printf("CAP_BPF\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -509,6 +553,7 @@ int main(int argc, char **argv)
 		{ "notify-listen", cmd_notify },
 		{ "probe", cmd_probe },
 		{ "slow-client", cmd_slow_client },
+		{ "bpf-caps", cmd_bpf_caps },
 	};
 	size_t i;
 
@@ -516,7 +561,7 @@ int main(int argc, char **argv)
 	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc, argv);
-	fprintf(stderr, "usage: flowtool "
-			"send|recv|split|tcp-echo|tcp-check|notify-listen|probe|slow-client ...\n");
+	fprintf(stderr, "usage: flowtool send|recv|split|tcp-echo|tcp-check|notify-listen|probe|"
+			"slow-client|bpf-caps ...\n");
 	return 64;
 }

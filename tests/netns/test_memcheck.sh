@@ -13,7 +13,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 require_root "the memcheck test"
 command -v valgrind >/dev/null || { echo "Bail out! valgrind is missing (scripts/install-deps.sh installs it)"; exit 1; }
 require_topology
-tb_conf "10.200.0.2:6000" "feature_sampling = 10;"
+METRICS=10.100.0.1:9464
+TB_METRICS=$METRICS tb_conf "10.200.0.2:6000" "feature_sampling = 10;"
 
 # --child-silent-after-fork: the privilege probe's child exits without freeing
 TB_DAEMON_ENV="valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible \
@@ -29,17 +30,21 @@ tb_track $SEND
 done_reloads=0
 for i in $(seq "$RELOADS"); do
 	# every other reload changes the rules, so both tables get filled and freed
-	tb_conf "10.200.0.2:$((6000 + i % 2))" "feature_sampling = 10;"
+	TB_METRICS=$METRICS tb_conf "10.200.0.2:$((6000 + i % 2))" "feature_sampling = 10;"
 	kill -HUP "$TB_DAEMON_PID"
 	tb_notify_wait '^READY=1$' $((i + 1)) || break
 	done_reloads=$i
 done
 [ "$done_reloads" = "$RELOADS" ]
 ok $? "$done_reloads reloads, each confirmed by READY=1"
-"$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status >/dev/null &&
-	tb_src curl -s -m 60 -o /dev/null http://10.100.0.1:9464/metrics 2>/dev/null
-"$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" nat >/dev/null
-ok $? "the control socket answers meanwhile"
+"$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status >"$TB_DIR/status.txt" &&
+	"$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" nat >"$TB_DIR/nat.txt" &&
+	grep -q "vxlan-pipelined is running" "$TB_DIR/status.txt" &&
+	[ "$(grep -c "10.200.0.2:600$((RELOADS % 2))" "$TB_DIR/nat.txt")" = 2 ]
+ok $? "the control socket answers meanwhile: status, and nat with the rules of the last reload"
+tb_src curl -sf -m 60 "http://$METRICS/metrics" >"$TB_DIR/metrics.txt" &&
+	grep -q "^vxlan_pipeline_reloads_total $done_reloads$" "$TB_DIR/metrics.txt"
+ok $? "and /metrics, with the $done_reloads reloads counted"
 kill "$SEND" 2>/dev/null
 wait "$SEND" 2>/dev/null
 tb_daemon_stop

@@ -80,10 +80,12 @@ sys_boot() {
 		[ -n "$state" ] && [ "$state" != offline ] && break
 		sleep 1
 	done
-	[ "$state" = running ] || [ "$state" = degraded ]
+	# running, nothing failed: a degraded boot hides whatever broke, and no
+	# unit of this root is known to fail
+	[ "$state" = running ]
 	ok $? "the container boots: systemd says '$state'"
-	[ "$state" = degraded ] && diag "$(ct systemctl --failed --no-legend 2>&1)"
-	[ "$state" = running ] || [ "$state" = degraded ]
+	[ "$state" = running ] || diag "failed units: $(ct systemctl --failed --no-legend 2>&1)"
+	[ "$state" = running ]
 }
 
 # the container's PID 1: the descendant of nspawn that runs systemd

@@ -90,11 +90,11 @@ run() { # run: the container, detached, in the dut namespace
 	return 1
 }
 through() { # through COUNT: COUNT datagrams at 5000 pps; how many the collector got
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$1" --duration 10 --idle 3 \
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$1" --duration 120 --idle 3 \
 		--json -q >"$TB_DIR/recv.json" &
 	local recv=$!
 	tb_track $recv
-	sleep 0.3
+	wait_until 30 tb_udp_bound "$TB_SINK" 6000
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count "$1" -q >/dev/null
 	wait "$recv"
 	sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json"
@@ -112,9 +112,14 @@ test_run() {
 			tr '\n' ';')" = "1 0 vxlan-pipelined;2 1 vxp-resolver;" ]
 	ok $? "the daemon is the container's PID 1, in the foreground, and its one other process is the neighbour resolver it forked"
 	# without CAP_SETPCAP it cannot empty its bounding set; it drops the rest
+	# but what a map update needs on this kernel, which the test finds out
+	# itself (flowtool bpf-caps)
+	local need keep
+	need=$("$BUILD/tests/netns/flowtool" bpf-caps)
+	case $need in none) keep=0000000000000000 ;; CAP_BPF) keep=0000008000000000 ;; *) keep=unknown ;; esac
 	caps=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$pid/status")
-	[ "$caps" = 0000000000000000 ]
-	ok $? "once attached it has no capability left (CapEff $caps, CapBnd $(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$pid/status"))"
+	[ "$caps" = "$keep" ]
+	ok $? "once attached it keeps only what a map update needs here, ${need:-?} (CapEff $caps, CapBnd $(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$pid/status"))"
 	tb_xdp_attached "$TB_DUT" d-in0 && tb_xdp_attached "$TB_DUT" d-out0
 	ok $? "its programs are on d-in0 and d-out0"
 	[ "$(through 2000)" = 2000 ]
@@ -134,17 +139,15 @@ test_stop() {
 	podman rm -f "$NAME" >/dev/null 2>&1
 }
 
+none_attached() { [ -z "$(sys_xdp_left)" ]; }
 test_kill() {
 	run
 	ok $? "podman run again: /healthz 200"
 	podman kill -s KILL "$NAME" >/dev/null 2>&1
 	podman wait "$NAME" >/dev/null 2>&1
 	local left
-	for _ in $(seq 50); do
-		left=$(sys_xdp_left)
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
+	wait_until 30 none_attached
+	left=$(sys_xdp_left)
 	[ -z "$left" ]
 	ok $? "podman kill -s KILL: the links die with the daemon, nothing stays attached${left:+: $left}"
 	podman rm -f "$NAME" >/dev/null 2>&1

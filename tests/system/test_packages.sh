@@ -22,8 +22,10 @@ for tool in dpkg-buildpackage lintian rpmbuild rpmlint hardening-check; do
 done
 
 mkdir "$TMP/dc"
-(cd "$TMP/dc" && "$SRC/configure" -q && make -s distcheck VXP_TEST_UNPRIVILEGED=1 CI=) \
-	>"$TMP/distcheck.log" 2>&1
+# from a copy when the tree is configured in place (./configure && make check)
+TREE=$("$SRC/scripts/source-tree.sh" "$TMP/src") &&
+	(cd "$TMP/dc" && "$TREE/configure" -q && make -s distcheck VXP_TEST_UNPRIVILEGED=1 CI=) \
+		>"$TMP/distcheck.log" 2>&1
 ok $? "make distcheck"
 grep -q "archives ready for distribution" "$TMP/distcheck.log" ||
 	diag "$(tail -n 15 "$TMP/distcheck.log")"

@@ -37,15 +37,15 @@ ETC=$ROOT/etc/vxlan-pipeline
 
 apt() { ct env DEBIAN_FRONTEND=noninteractive apt-get -y -q "$@"; }
 json() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$TB_DIR/$1.json"; }
-receive() { # receive NAME: the collector on 10.200.0.2:6000, in the background
+receive() { # receive NAME: the collector on 10.200.0.2:6000, in the background, bound
 	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --duration 120 --idle 3 --json -q \
 		>"$TB_DIR/$1.json" &
 	RECV=$!
 	tb_track $RECV
+	wait_until 30 tb_udp_bound "$TB_SINK" 6000
 }
 through() { # through COUNT: COUNT datagrams at 5000 pps; how many arrived
 	receive through
-	sleep 0.3
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count "$1" -q >/dev/null
 	wait "$RECV"
 	json through received
@@ -53,6 +53,11 @@ through() { # through COUNT: COUNT datagrams at 5000 pps; how many arrived
 metric_version() { # the version /metrics says runs
 	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics |
 		sed -n 's/^vxlan_pipeline_build_info{version="\([^"]*\)"} 1$/\1/p'
+}
+# the daemon's forwarded count from /metrics, or nothing while it cannot say
+forwarded() {
+	tb_src curl -s -m 10 http://10.100.0.1:9464/metrics |
+		awk '$1 == "vxlan_pipeline_packets_total{result=\"redirect\",reason=\"forwarded\"}" { print $2 }'
 }
 takeovers() { ct journalctl -u vxlan-pipeline --no-pager | grep -c "took over the XDP link on ingress interface 'd-in0'"; }
 
@@ -98,40 +103,33 @@ test_configure() {
 }
 
 # apt-get install VERSION-DEB WHAT [APT OPTIONS]: while 2000 pps flow from the
-# generator to the collector; then the traffic stops and is counted
+# generator to the collector, with traffic on both sides of it by count
+# (tb_across); then the traffic stops and is counted
 change_under_traffic() {
-	local deb=$1 what=$2 pid0 pid1 took0 send
+	local deb=$1 what=$2 pid0 pid1 took0
 	shift 2
 	pid0=$(ct systemctl show -P MainPID vxlan-pipeline)
 	took0=$(takeovers)
-	receive "$what"
-	local recv=$RECV
-	sleep 0.3
-	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --duration 100 --flows 4 \
-		--json -q >"$TB_DIR/send-$what.json" &
-	send=$!
-	tb_track $send
-	sleep 1.5
-	apt install "$@" "/root/$(basename "$deb")" >"$TB_DIR/apt-$what.log" 2>&1
-	ok $? "$what: apt-get install ./$(basename "$deb") while 2000 pps flow"
+	tb_across 2000 6000 forwarded apt_logged "$what" "$@" "/root/$(basename "$deb")"
+	ok "$ACTED" "$what: apt-get install ./$(basename "$deb") while 2000 pps flow"
 	diag "$(grep -iE 'conffile|warning|error' "$TB_DIR/apt-$what.log")"
-	sleep 1
-	kill -0 "$send" 2>/dev/null
-	ok $? "$what: the traffic flowed before, during and after it"
-	kill -TERM "$send"
-	wait "$send"
-	wait "$recv"
-	local sent received lost dup
-	sent=$(json "send-$what" sent)
-	received=$(json "$what" received)
-	lost=$(json "$what" lost)
-	dup=$(json "$what" duplicated)
-	[ -n "$sent" ] && [ "$sent" -gt 2000 ] && [ "$received" = "$sent" ] && [ "$lost" = 0 ] && [ "$dup" = 0 ]
-	ok $? "$what: $sent sent, $received received, ${lost:-?} lost by sequence numbers, ${dup:-?} duplicated"
+	[ "$FLOWED" = 0 ]
+	ok $? "$what: the traffic flowed before, during and after it (500 forwarded before, 1000 after)"
+	local received lost dup
+	received=$(json across-6000 received)
+	lost=$(json across-6000 lost)
+	dup=$(json across-6000 duplicated)
+	[ -n "$SENT" ] && [ "$SENT" -gt 1500 ] && [ "$received" = "$SENT" ] && [ "$lost" = 0 ] && [ "$dup" = 0 ]
+	ok $? "$what: $SENT sent, $received received, ${lost:-?} lost by sequence numbers, ${dup:-?} duplicated"
 	pid1=$(ct systemctl show -P MainPID vxlan-pipeline)
 	[ "$(ct systemctl is-active vxlan-pipeline)" = active ] && [ "$pid1" != "$pid0" ] && [ "$pid1" != 0 ] &&
 		[ "$(takeovers)" -gt "$took0" ]
 	ok $? "$what: the service restarted (PID $pid0, then $pid1) and took the link over from the fd store"
+}
+apt_logged() { # apt_logged WHAT APT-GET-INSTALL-ARGS...: its output in apt-WHAT.log
+	local what=$1
+	shift
+	apt install "$@" >"$TB_DIR/apt-$what.log" 2>&1
 }
 
 test_upgrade() {

@@ -2,9 +2,10 @@
 /* vxlan-pipeline's side of the control socket, against a canned daemon: the
  * stats and nat tables print as they always did (the expected text is what
  * the CLI printed before it read JSON with jansson); the rates between two
- * /status samples; and a reply that is not the JSON it should be (cut short,
- * a string ending in a backslash, a short \u escape, bytes that are not
- * UTF-8) is an error, never read past. */
+ * /status samples; monitor's status colour against target_pps; and a reply
+ * that is not the JSON it should be (cut short, a string ending in a
+ * backslash, a short \u escape, bytes that are not UTF-8) is an error, never
+ * read past. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_monitor.h"
 #include "cli/cli_status.h"
 #include "cli/jpath.h"
 #include "fakehttp.h"
@@ -64,25 +66,20 @@ static void serve(struct fake_http *f, const char *status, const char *body)
 		tap_bail("the fake daemon: %s", strerror(-err));
 }
 
-/* What cmd printed on stdout for the canned body, and its exit status. */
-static char *run(int (*cmd)(const struct cli *c), const char *body, int *ret_exit)
+/* What cmd printed on stdout, and its exit status. */
+static char *capture(int (*cmd)(const struct cli *c), const struct cli *c, int *ret_exit)
 {
-	struct fake_http f = { 0 };
-	struct cli c = { 0 };
 	static char out[4096];
 	FILE *tmp = tmpfile();
 	int saved = dup(STDOUT_FILENO);
 	size_t n;
 
-	serve(&f, "200 OK", body);
-	c.socket = f.where;
 	fflush(stdout);
 	dup2(fileno(tmp), STDOUT_FILENO);
-	*ret_exit = cmd(&c);
+	*ret_exit = cmd(c);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
-	fake_http_stop(&f);
 	rewind(tmp);
 	n = fread(out, 1, sizeof(out) - 1, tmp);
 	out[n] = '\0';
@@ -111,6 +108,20 @@ static char *show_status(const char *body, int *ret_exit)
 	n = fread(out, 1, sizeof(out) - 1, tmp);
 	out[n] = '\0';
 	fclose(tmp);
+	return out;
+}
+
+/* What cmd printed on stdout for the canned body, and its exit status. */
+static char *run(int (*cmd)(const struct cli *c), const char *body, int *ret_exit)
+{
+	struct fake_http f = { 0 };
+	struct cli c = { 0 };
+	char *out;
+
+	serve(&f, "200 OK", body);
+	c.socket = f.where;
+	out = capture(cmd, &c, ret_exit);
+	fake_http_stop(&f);
 	return out;
 }
 
@@ -364,6 +375,84 @@ static void rates(void)
 	json_decref(b);
 }
 
+/* A /status reply at time t with rx frames on the ingress, for target_pps
+ * 1000. */
+static char *status_reply(double t, double rx)
+{
+	char *r = NULL;
+
+	if (asprintf(&r,
+		     "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n"
+		     "{\"time\": %.3f, \"target_pps\": 1000, \"ingress_rx_packets\": %.0f, "
+		     "\"counters\": {\"reasons\": {\"forwarded\": {\"result\": \"redirect\", "
+		     "\"packets\": %.0f}}, \"events\": {\"nat_hit\": %.0f}}}",
+		     t, rx, rx, rx) < 0)
+		tap_bail("asprintf: %s", strerror(errno));
+	return r;
+}
+
+/* monitor against a daemon whose counters say exactly how fast the traffic
+ * came each second: 85% of target_pps, 69%, 100%, 70%. */
+static char *monitor_rows(bool color, int *ret_exit)
+{
+	static const double rx[] = { 0, 850, 1540, 2540, 3240 };
+	char *replies[5];
+	struct fake_http f = { 0 };
+	struct cli c = { .color = color, .interval = 0.01, .count = 4 };
+	char *out;
+	int i, err;
+
+	for (i = 0; i < 5; i++)
+		replies[i] = status_reply(100 + i, rx[i]);
+	err = fake_http_start_seq(&f, dir, (const char *const *)replies, 5);
+	if (err)
+		tap_bail("the fake daemon: %s", strerror(-err));
+	c.socket = f.where;
+	out = capture(cli_monitor, &c, ret_exit);
+	fake_http_stop(&f);
+	for (i = 0; i < 5; i++)
+		free(replies[i]);
+	return out;
+}
+
+/* The status column: green from 100% of target_pps, yellow from 70%, red
+ * below, as an escape sequence on a terminal, as a word otherwise. */
+static void monitor(void)
+{
+	static const char *const colored[] = { "\033[33m\xe2\x97\x8f  85%\033[0m\n",
+					       "\033[31m\xe2\x97\x8f  69%\033[0m\n",
+					       "\033[32m\xe2\x97\x8f 100%\033[0m\n",
+					       "\033[33m\xe2\x97\x8f  70%\033[0m\n" };
+	static const char *const words[] = { " yellow  85%\n", " red  69%\n", " green 100%\n",
+					     " yellow  70%\n" };
+	char *out, *line;
+	int ret, i, good = 0;
+
+	out = monitor_rows(true, &ret);
+	line = strstr(out, "--------\n");
+	for (i = 0; line && i < 4; i++) {
+		char *esc;
+
+		line = strchr(line, '\n') + 1;
+		esc = strchr(line, '\033');
+		good += esc && !strncmp(esc, colored[i], strlen(colored[i]));
+	}
+	if (!tap_ok(ret == CLI_OK && good == 4,
+		    "monitor, coloured: 85%% yellow, 69%% red, 100%% green, 70%% yellow"))
+		tap_diag("got:\n%s", out);
+	out = monitor_rows(false, &ret);
+	line = strstr(out, "--------\n");
+	for (i = 0, good = 0; line && i < 4; i++) {
+		line = strchr(line, '\n') + 1;
+		char *word = strstr(line, words[i]);
+
+		good += word && word < strchr(line, '\n') && !strchr(line, '\033');
+	}
+	if (!tap_ok(ret == CLI_OK && good == 4,
+		    "monitor, not on a terminal: the same as words, no escape sequence"))
+		tap_diag("got:\n%s", out);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -376,6 +465,7 @@ int main(void)
 	raw_escapes();
 	answers();
 	rates();
+	monitor();
 	rmdir(dir);
 	return tap_done();
 }

@@ -132,11 +132,32 @@ static void check_ext_chain(void)
 	       "its fragment header says offset 8 and id 7, and names the options");
 }
 
+/* A UDP checksum of zero over IPv4 is "none": fine for a packet that came
+ * without one, wrong for one that had one (a computed zero is 0xffff). */
+static void check_udp_zero(void)
+{
+	struct pkt_spec s = {
+		.ip = { .family = 4, .proto = IPPROTO_UDP, .src = "10.0.0.1", .dst = "10.0.0.2" },
+		.l4 = { .sport = 1234, .dport = 80, .payload = 33, .csum_zero = true },
+	};
+	uint8_t f[PKT_MAX];
+	size_t len = pkt_build(&s, f);
+
+	tap_ok(pkt_l4_csum(f, len) == 0 && !pkt_verify_csums_from(f, len, false),
+	       "UDP without a checksum, from an input without one: verifies");
+	tap_ok(pkt_verify_csums_from(f, len, true) != NULL,
+	       "UDP without a checksum, from an input with one: does not");
+	s.l4.csum_zero = false;
+	len = pkt_build(&s, f);
+	tap_ok(!pkt_verify_csums_from(f, len, true), "UDP with its checksum: verifies");
+}
+
 int main(void)
 {
 	check_known_header();
 	check_capture();
 	check_built();
 	check_ext_chain();
+	check_udp_zero();
 	return tap_done();
 }
