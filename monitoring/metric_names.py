@@ -33,7 +33,7 @@ ONLY_ON_ENA = {
 }
 # Labels the scraper adds to every series, not the daemon.
 TARGET_LABELS = {"job", "instance"}
-NAME = re.compile(r"(?<![A-Za-z0-9_:])(vxlan_pipeline_[A-Za-z0-9_]*)(?![A-Za-z0-9_:(])")
+NAME = re.compile(r"(?<![A-Za-z0-9_:])((?:vxlan_pipeline|process)_[A-Za-z0-9_]*)(?![A-Za-z0-9_:(])")
 MATCHER = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*,?')
 GROUPING = re.compile(r"\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)")
 TEMPLATE_LABEL = re.compile(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)|\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -94,7 +94,7 @@ def grafana_plain(expr):
 
 
 def uses(expr):
-    """Yield (name, [(label, op, value)]) for each vxlan_pipeline_ selector."""
+    """Yield (name, [(label, op, value)]) for each vxlan_pipeline_ or process_ selector."""
     for m in NAME.finditer(expr):
         rest = expr[m.end():]
         matchers = []

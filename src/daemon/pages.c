@@ -4,10 +4,12 @@
  * (/status, /nat). */
 #include "config.h"
 
+#include <dirent.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,6 +146,44 @@ static void ena_allowances(struct buf *b, const struct daemon *d)
 	}
 }
 
+/* The process's own figures under the names Prometheus' client libraries
+ * give them, so dashboards made for any exporter read them. */
+static void process_figures(struct buf *b)
+{
+	unsigned long long size = 0, resident = 0;
+	struct rusage ru = { 0 };
+	struct rlimit nofile = { 0 };
+	struct dirent *e;
+	unsigned fds = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+	DIR *dir = opendir("/proc/self/fd");
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (f) {
+		if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+			size = resident = 0;
+		fclose(f);
+	}
+	while (dir && (e = readdir(dir)))
+		fds += e->d_name[0] != '.';
+	if (dir)
+		closedir(dir);
+	getrusage(RUSAGE_SELF, &ru);
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	help(b, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+	buf_printf(b, "process_resident_memory_bytes %llu\n", resident * (unsigned long long)page);
+	help(b, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+	buf_printf(b, "process_virtual_memory_bytes %llu\n", size * (unsigned long long)page);
+	help(b, "process_cpu_seconds_total", "counter", "User and system CPU time spent.");
+	buf_printf(b, "process_cpu_seconds_total %.3f\n",
+		   (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	help(b, "process_open_fds", "gauge", "Open file descriptors (this read's own included).");
+	buf_printf(b, "process_open_fds %u\n", dir ? fds : 0);
+	help(b, "process_max_fds", "gauge", "The limit on open file descriptors.");
+	buf_printf(b, "process_max_fds %llu\n", (unsigned long long)nofile.rlim_cur);
+}
+
 static int page_metrics(void *ctx, struct buf *b)
 {
 	struct daemon *d = ctx;
@@ -159,6 +199,7 @@ static int page_metrics(void *ctx, struct buf *b)
 	reloads(b, d);
 	feature_records(b, d);
 	ena_allowances(b, d);
+	process_figures(b);
 	return 200;
 }
 

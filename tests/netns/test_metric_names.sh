@@ -36,6 +36,31 @@ promtool check metrics <"$TB_DIR/metrics.txt" >"$TB_DIR/lint.txt" 2>&1
 ok $? "promtool check metrics: the exposition is clean"
 diag "$(cat "$TB_DIR/lint.txt")"
 
+# the process figures, against what the kernel says of the daemon's process
+# (read by the test, between two reads of /metrics)
+figure() { sed -n "s/^$1 \([0-9.]*\)$/\1/p" "$2"; }
+process_figures_true() {
+	local a=$TB_DIR/p1.txt b=$TB_DIR/p2.txt rss fds
+	tb_src curl -s -m 30 http://10.100.0.1:9464/metrics >"$a" || return 1
+	rss=$(($(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$TB_DAEMON_PID/status") * 1024))
+	fds=$(find "/proc/$TB_DAEMON_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
+	tb_src curl -s -m 30 http://10.100.0.1:9464/metrics >"$b" || return 1
+	diag "VmRSS $rss bytes, $fds fds; /metrics said $(figure process_resident_memory_bytes "$a") and $(figure process_resident_memory_bytes "$b") bytes, $(figure process_open_fds "$a") and $(figure process_open_fds "$b") fds"
+	# RSS within 10% of either read (pages come and go between reads); fds
+	# within 3 (the read's own directory fd, the scrape's connection)
+	awk -v k="$rss" -v a="$(figure process_resident_memory_bytes "$a")" \
+		-v b="$(figure process_resident_memory_bytes "$b")" \
+		-v f="$fds" -v fa="$(figure process_open_fds "$a")" -v fb="$(figure process_open_fds "$b")" \
+		'function near(x, y, t) { return x - y <= t && y - x <= t }
+		 BEGIN { exit !(a > 0 && (near(a, k, k / 10) || near(b, k, k / 10)) &&
+		                fa > 0 && (near(fa, f, 3) || near(fb, f, 3))) }'
+}
+process_figures_true
+ok $? "process_resident_memory_bytes and process_open_fds agree with /proc/PID/status and /proc/PID/fd"
+grep -q '^process_cpu_seconds_total [0-9]' "$TB_DIR/p1.txt" &&
+	[ "$(figure process_max_fds "$TB_DIR/p1.txt")" = "$(sed -n 's/^Max open files *\([0-9]*\) .*/\1/p' "/proc/$TB_DAEMON_PID/limits")" ]
+ok $? "process_cpu_seconds_total is there, and process_max_fds is the daemon's own limit"
+
 FILES=("$M/vxlan-pipeline.rules.yml" "$M/grafana-dashboard.json" "$M/cloudwatch-agent.json"
 	"$SRC/deploy/vxlan-pipeline.cfn.yaml")
 names() { # names METRICS FILE...: the check, against the daemon and the agent's scrape labels
@@ -77,6 +102,10 @@ misspelt "$M/vxlan-pipeline.rules.yml" 's/vxlan_pipeline_ena_allowance_exceeded_
 misspelt "$M/grafana-dashboard.json" 's/result=\\"kernel\\"/result=\\"kernal\\"/' \
 	'{result="kernal"} matches no exported value'
 misspelt "$M/grafana-dashboard.json" 's/sum by (event)/sum by (evnt)/' "label 'evnt' is on none of"
+misspelt "$M/grafana-dashboard.json" 's/process_resident_memory_bytes/process_resident_memory/' \
+	"process_resident_memory is not exported"
+misspelt "$M/vxlan-pipeline.rules.yml" 's/event="redirect_failed"/event="redirect_fail"/' \
+	'{event="redirect_fail"} matches no exported value'
 misspelt "$M/cloudwatch-agent.json" 's/"\^vxlan_pipeline_bytes_total\$"/"^vxlan_pipeline_byte_total$"/' \
 	"selects no exported metric"
 misspelt "$M/cloudwatch-agent.json" 's/^\( *\)"reason"$/\1"reasons"/' "has no label reasons"
