@@ -37,3 +37,17 @@ require_root() {
 	echo "1..0 # SKIP $1 needs root"
 	exit 0
 }
+
+# require_tool NAME HOW: go on when the check "HOW" (a shell command) succeeds;
+# otherwise fail, except in a package build (VXP_TEST_UNPRIVILEGED=1 without
+# CI=true), whose builder may lack a tool Build-Depends marks <!nocheck>:
+# there the test skips, saying which tool.
+require_tool() {
+	eval "$2" >/dev/null 2>&1 && return 0
+	if [ "${VXP_TEST_UNPRIVILEGED:-}" = 1 ] && [ "${CI:-}" != true ]; then
+		echo "1..0 # SKIP $1 is not installed on this package builder"
+		exit 0
+	fi
+	echo "Bail out! $1 is missing (scripts/install-deps.sh installs it)"
+	exit 1
+}

@@ -17,8 +17,7 @@ trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
-"$PY" -c 'import yaml' 2>/dev/null ||
-	{ echo "Bail out! python3-yaml is missing (Fedora: python3-pyyaml)"; exit 1; }
+require_tool "python3-yaml (Fedora: python3-pyyaml)" "'$PY' -c 'import yaml'"
 
 # check MANIFEST: the problems, one a line; the ConfigMap's files in $TMP/conf
 check() {

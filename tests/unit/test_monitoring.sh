@@ -14,10 +14,8 @@ trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
-command -v promtool >/dev/null ||
-	{ echo "Bail out! promtool is missing (Debian: apt-get install prometheus; scripts/install-deps.sh)"; exit 1; }
-"$PY" -c 'import yaml' 2>/dev/null ||
-	{ echo "Bail out! python3-yaml is missing (Fedora: python3-pyyaml)"; exit 1; }
+require_tool "promtool (Debian: prometheus)" "command -v promtool"
+require_tool "python3-yaml (Fedora: python3-pyyaml)" "'$PY' -c 'import yaml'"
 
 promtool check rules "$M/vxlan-pipeline.rules.yml" >"$TMP/check.txt" 2>&1
 ok $? "promtool check rules: $(grep -o 'SUCCESS: .*' "$TMP/check.txt")"
