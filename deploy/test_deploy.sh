@@ -248,8 +248,10 @@ for c in ethtool systemctl apt-get dnf yum sysctl vxlan-pipelined vxlan-pipeline
 	printf '#!/bin/sh\necho "EXECUTED %s $*" >>"$FAKE_LOG"\nexit 1\n' "$c" >"$TMP/bin/$c"
 done
 chmod +x "$TMP/bin"/*
-timeout 120 "$PY" "$D/fake_imds.py" --data "$TMP/imds.json" --port-file "$TMP/port" \
-	--log "$TMP/imds.log" --lifetime 110 &
+# bounded, and killed at exit: long enough for the slowest machine to get
+# through every case (the crafted-metadata cases start IMDSes of their own)
+timeout 960 "$PY" "$D/fake_imds.py" --data "$TMP/imds.json" --port-file "$TMP/port" \
+	--log "$TMP/imds.log" --lifetime 900 &
 imds_pid=$!
 for _ in $(seq 300); do
 	if [ -s "$TMP/port" ]; then break; fi
