@@ -109,8 +109,10 @@ test_run() {
 	[ "$(podman inspect -f '{{.HostConfig.Privileged}}' "$NAME")" = false ] &&
 		[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "/usr/sbin/vxlan-pipelined --foreground " ] &&
 		[ "$(podman top "$NAME" pid ppid comm | tail -n +2 | tr -s ' ' | sed 's/^ //' |
-			tr '\n' ';')" = "1 0 vxlan-pipelined;2 1 vxp-resolver;" ]
+			sed 's/^[0-9]* 1 vxp-resolver$/N 1 vxp-resolver/' | tr '\n' ';')" = \
+			"1 0 vxlan-pipelined;N 1 vxp-resolver;" ]
 	ok $? "the daemon is the container's PID 1, in the foreground, and its one other process is the neighbour resolver it forked"
+	diag "$(podman top "$NAME" pid ppid comm)"
 	# without CAP_SETPCAP it cannot empty its bounding set; it drops the rest
 	# but what a map update needs on this kernel, which the test finds out
 	# itself (flowtool bpf-caps)
