@@ -372,7 +372,7 @@ cwa=$TMP/cw/root/opt/aws/amazon-cloudwatch-agent/etc
 setup cw VXP_SHARE="$SRC" -- CLOUDWATCH=true
 ok $? "cw: the dry run succeeds"
 diag "$TMP/cw/err"
-grep -q '^+ curl -fsSL --retry 5 -o .*/amazon-cloudwatch-agent.deb https://amazoncloudwatch-agent-eu-west-1.s3.eu-west-1.amazonaws.com/[a-z]*/[a-z0-9]*/latest/amazon-cloudwatch-agent.deb$' "$TMP/cw/out" &&
+grep -q '^+ curl -fsSL --proto =https --retry 5 -o .*/amazon-cloudwatch-agent.deb https://amazoncloudwatch-agent-eu-west-1.s3.eu-west-1.amazonaws.com/[a-z]*/[a-z0-9]*/latest/amazon-cloudwatch-agent.deb$' "$TMP/cw/out" &&
 	grep -q '^+ env DEBIAN_FRONTEND=noninteractive apt-get install -y -q .*/amazon-cloudwatch-agent.deb$' "$TMP/cw/out" &&
 	has cw "+ /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:$cwa/vxlan-pipeline.json" out
 ok $? "cw: downloads the agent from the region, installs it, loads the configuration"

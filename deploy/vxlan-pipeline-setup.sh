@@ -399,7 +399,7 @@ if [ "${cfg[CLOUDWATCH]:-false}" = true ]; then
 	if [ "$pm" = apt ]; then
 		os=$(sed -n 's/^ID="\{0,1\}\([a-z]*\).*/\1/p' /etc/os-release 2>/dev/null) || true
 		agent=$(mktemp -d -t cwagent.XXXXXX)/amazon-cloudwatch-agent.deb
-		run curl -fsSL --retry 5 -o "$agent" \
+		run curl -fsSL --proto =https --retry 5 -o "$agent" \
 			"https://amazoncloudwatch-agent-$region.s3.$region.$domain/${os:-debian}/$(dpkg --print-architecture)/latest/amazon-cloudwatch-agent.deb"
 		run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$agent"
 	else

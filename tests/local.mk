@@ -98,6 +98,8 @@ tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_unix_listen_LDADD = $(TEST_LIBS)
+# its bind() wrapped, to play another daemon binding the path at the same moment
+tests_unit_test_unix_listen_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=bind
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_unit_test_pkt_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_attach_LDADD = $(TEST_LIBS)

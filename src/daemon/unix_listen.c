@@ -55,14 +55,18 @@ static int take_path(const struct sockaddr_un *sa, int type)
 }
 
 /* Created 0660 by bind() itself, so there is no moment with another mode
- * and no chmod() to follow a link put there meanwhile. */
+ * and no chmod() to follow a link put there meanwhile. A bind() that failed
+ * made nothing: what is at the path then (another daemon's socket, bound
+ * since take_path() looked) is not ours to remove. */
 static int bind_listen(int fd, const struct sockaddr_un *sa, int backlog, gid_t gid)
 {
 	mode_t old = umask(0117);
 	int err = bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) ? -errno : 0;
 
 	umask(old);
-	if (!err && gid != (gid_t)-1 && lchown(sa->sun_path, (uid_t)-1, gid))
+	if (err)
+		return err;
+	if (gid != (gid_t)-1 && lchown(sa->sun_path, (uid_t)-1, gid))
 		err = -errno;
 	if (!err && listen(fd, backlog))
 		err = -errno;

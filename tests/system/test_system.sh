@@ -111,6 +111,24 @@ test_install() {
 	ok $? "the start on install is skipped as not configured (inactive, not failed), and says so in the journal"
 }
 
+# The unit as the booted systemd loads it from the package (not a copy of the
+# built one, as tests/unit/test_systemd_unit.sh reads offline): its exposure
+# as shipped, 1.5 or lower; what each setting still open buys is in the
+# unit's comment. The exposure with a drop-in that opens IPAddressAllow= to
+# a load balancer's range, as the deployment writes one, is shown.
+exposure() { # exposure: systemd-analyze security's overall figure
+	ct systemd-analyze security --no-pager vxlan-pipeline.service >"$TB_DIR/security.txt" 2>&1
+	sed -n 's/.*Overall exposure level for vxlan-pipeline.service: \([0-9.]*\).*/\1/p' \
+		"$TB_DIR/security.txt"
+}
+test_exposure() {
+	local score
+	score=$(exposure)
+	[ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 1.5) }'
+	ok $? "systemd-analyze security in the booted container: exposure ${score:-unknown} as shipped (1.5 or lower)"
+	diag "what stays exposed: $(grep '^✗' "$TB_DIR/security.txt" | sed 's/  */ /g')"
+}
+
 conf() { # conf NAT_PORT: the container's configuration for the testbed
 	cat >"$ROOT/etc/vxlan-pipeline/pipeline.conf" <<-EOF
 		ingress = "d-in0";
@@ -166,6 +184,7 @@ test_addresses() {
 	code=$(healthz_from_src)
 	[ "$code" = 200 ]
 	ok $? "with IPAddressAllow=10.100.0.0/24 in a drop-in: 200"
+	diag "exposure with that drop-in: $(exposure)"
 }
 
 test_start_and_forward() {
@@ -338,6 +357,7 @@ test_purge() {
 }
 
 test_install
+test_exposure
 test_addresses
 test_start_and_forward
 test_ipv6_and_sysctls

@@ -69,6 +69,9 @@ static void not_http(void)
 	} bad[] = {
 		{ "HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n", "status 999" },
 		{ "HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n", "status 99" },
+		{ "HTTP/1.1 -200 OK\r\nContent-Length: 0\r\n\r\n", "status -200" },
+		{ "HTTP/1.1 -2 Gone\r\nContent-Length: 0\r\n\r\n", "status -2 (-ENOENT)" },
+		{ "HTTP/1.0 -111\r\n\r\n", "status -111 (-ECONNREFUSED)" },
 		{ "hello there\r\n\r\n", "not HTTP at all" },
 		{ "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", "a body cut short" },
 		{ "", "closed without a word" },

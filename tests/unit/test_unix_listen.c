@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The daemon's listening unix sockets: a path is taken over only when it
  * holds a socket nobody answers on. A file, a directory, a symbolic link or
- * a live socket there are refused and left as they were; a stale socket is
- * replaced; the new one is mode 0660 from the start. */
+ * a live socket there are refused and left as they were, as is one another
+ * daemon binds between the look and the bind; a stale socket is replaced;
+ * the new one is mode 0660 from the start. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,6 +20,21 @@
 
 static char dir[] = "/tmp/vxp-unix.XXXXXX";
 static char path[96], target[96];
+static int racer = -1; /* -2: the next bind() finds a racer's socket first */
+
+/* Linked with -Wl,--wrap=bind: every bind() of this program comes here. */
+int __real_bind(int fd, const struct sockaddr *sa, socklen_t len);
+int __wrap_bind(int fd, const struct sockaddr *sa, socklen_t len);
+int __wrap_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (racer == -2) {
+		/* another daemon, started at the same moment, binds first */
+		racer = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (racer < 0 || __real_bind(racer, sa, len) || listen(racer, 4))
+			tap_bail("the racer's socket");
+	}
+	return __real_bind(fd, sa, len);
+}
 
 static bool holds(const char *p, const char *text)
 {
@@ -108,6 +124,31 @@ static void check_sockets(void)
 	unlink(path);
 }
 
+/* Two daemons with the same path started together: both find it free, the
+ * other binds first. The one whose bind() fails must leave the other's
+ * socket there (before, it unlinked the path on any failure). */
+static void check_race(void)
+{
+	char why[256];
+	int ret, c;
+
+	racer = -2;
+	ret = unix_listen(path, SOCK_STREAM, 4, NULL);
+	c = connect_to(path);
+	tap_ok(racer >= 0 && ret == -EADDRINUSE && c >= 0,
+	       "a socket bound there since the path was found free: refused, and the other's "
+	       "socket is left and answers (%s)",
+	       unix_listen_why(ret, path, why, sizeof(why)));
+	if (c >= 0)
+		close(c);
+	if (ret >= 0)
+		close(ret);
+	if (racer >= 0)
+		close(racer);
+	racer = -1;
+	unlink(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -117,6 +158,7 @@ int main(void)
 	umask(022);
 	check_not_sockets();
 	check_sockets();
+	check_race();
 	unlink(target);
 	rmdir(dir);
 	return tap_done();
