@@ -62,7 +62,7 @@ struct daemon {
 	struct vxp_stats prev;
 	uint64_t prev_ns;
 	struct daemon_rates rates;
-	bool unhealthy;		/* as the last statistics tick found it */
+	int unhealthy;		/* what was wrong at the last statistics tick: 0 nothing */
 	bool redirects_counted; /* the tracepoint programs count failed redirects */
 	unsigned reloads, reload_failures;
 	bool reload_ok;

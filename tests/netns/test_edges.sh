@@ -213,6 +213,12 @@ test_redirects_refused() {
 	tb_track $sender
 	wait_until 60 healthz_is 503
 	st=$("$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" status 2>&1)
+	# unhealthy already: another cause on top is logged all the same
+	tb_dut ip link set d-in0 down
+	wait_until 30 grep -q "unhealthy: the ingress interface 'd-in0' is down" "$TB_DIR/daemon.log"
+	ok $? "unhealthy for refused redirects, then the ingress down: the log says that too"
+	diag "$(grep -E 'unhealthy|healthy again' "$TB_DIR/daemon.log")"
+	tb_dut ip link set d-in0 up
 	kill -TERM "$sender"
 	wait "$sender"
 	wait_until 30 refused_caught_up "$f0" "$r0"
