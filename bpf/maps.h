@@ -107,8 +107,8 @@ struct vxp_pkt {
 	__be32 frag_id;
 	__be16 sport; /* valid for TCP and UDP unless frag is LATER */
 	__be16 dport;
-	/* an IPv6 routing header with segments left: the L4 checksum covers the
-	 * final destination, not the address NAT rewrites (RFC 8200 8.1) */
+	/* an IPv6 routing header with segments left: NAT cannot deliver it
+	 * (step_nat) */
 	__u8 routed;
 	void *l4; /* after decapsulation; NULL when no ports */
 };

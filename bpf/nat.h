@@ -136,14 +136,9 @@ static __always_inline int nat_apply(struct xdp_md *ctx, struct vxp_pkt *p,
 	} else {
 		if ((void *)(ip6h + 1) > end)
 			return VXP_REASON_INTERNAL;
-		/* with a routing header under way, the pseudo header holds the
-		 * final destination, which stays: only the port moves the sum */
-		if (!p->routed) {
 #pragma unroll
-			for (i = 0; i < 4; i++)
-				diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i],
-						   addr->v6[i]);
-		}
+		for (i = 0; i < 4; i++)
+			diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i], addr->v6[i]);
 		__builtin_memcpy(&ip6h->daddr, addr, sizeof(*addr));
 	}
 	if (p->l4)
@@ -251,7 +246,15 @@ static __always_inline int udp6_no_csum(struct xdp_md *ctx, const struct vxp_pkt
 	return uh->check ? VXP_CONTINUE : VXP_REASON_INNER_UDP6_NO_CSUM;
 }
 
-/* Step 4. */
+/*
+ * Step 4. A packet a rule matches while an IPv6 routing header has segments
+ * left is dropped, with the rest of its datagram: its destination is the next
+ * segment, not the host it is for, and at the collector the routing header
+ * would send it on or have it discarded with ICMP toward the inner source
+ * (type 0 and unknown types, RFC 8200 4.4), never to the collector's socket.
+ * Its L4 checksum covers the final destination (RFC 8200 8.1), which a
+ * malformed header may not even hold.
+ */
 static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	union vxp_addr saddr = {}, daddr = {};
@@ -271,6 +274,8 @@ static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 		drop = udp6_no_csum(ctx, p);
 		if (drop == VXP_CONTINUE)
 			v = nat_lookup(p, &daddr);
+		if (v && p->routed)
+			drop = VXP_REASON_INNER_ROUTED;
 	}
 	if (p->frag == VXP_FRAG_FIRST)
 		frag_remember(p, &fkey, v, drop);

@@ -10,7 +10,7 @@
 /* The maps' layout: bump it with any change to a map's key, value or meaning,
  * so that a restarted daemon never reuses a map from systemd's fd store that
  * it would misread (src/daemon/datapath.c). */
-#define VXP_ABI_VERSION		 2
+#define VXP_ABI_VERSION		 3
 #define VXP_DF_THRESHOLD_DEFAULT 1400
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
 #define VXP_DF_THRESHOLD_OFF 65535
@@ -51,6 +51,7 @@
 	X(INNER_NOT_IP, DROP, "inner_not_ip")                   \
 	X(INNER_TOO_DEEP, DROP, "inner_headers_too_deep")       \
 	X(INNER_UDP6_NO_CSUM, DROP, "inner_udp6_zero_checksum") \
+	X(INNER_ROUTED, DROP, "inner_routing_header")           \
 	X(FRAG_ORPHAN, DROP, "frag_orphan")                     \
 	X(NAT_UNMATCHED, DROP, "nat_unmatched")                 \
 	X(BLACKHOLE, DROP, "blackhole")                         \
