@@ -15,7 +15,7 @@
 #define AF_INET6 10
 #endif
 
-#define IPV6_FLOWINFO_MASK 0x0fffffff
+#define VXP_IPV6_FLOWINFO_MASK 0x0fffffff
 
 /* Clears DF and fixes the header checksum; counted once per packet. */
 static __always_inline int clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
@@ -25,10 +25,10 @@ static __always_inline int clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
 
 	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
 		return VXP_REASON_INTERNAL;
-	if (!(iph->frag_off & bpf_htons(IP_DF)))
+	if (!(iph->frag_off & bpf_htons(VXP_IP_DF)))
 		return VXP_CONTINUE;
 	old = iph->frag_off;
-	iph->frag_off = old & ~bpf_htons(IP_DF);
+	iph->frag_off = old & ~bpf_htons(VXP_IP_DF);
 	iph->check = csum_apply(iph->check, csum_diff16(0, old, iph->frag_off));
 	p->events |= 1U << VXP_EVENT_DF_CLEARED;
 	return VXP_CONTINUE;
@@ -127,7 +127,7 @@ static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 	if (ip6h->hop_limit <= 1)
 		return VXP_REASON_TTL_EXPIRING;
 	fib->family = AF_INET6;
-	fib->flowinfo = *(__be32 *)ip6h & bpf_htonl(IPV6_FLOWINFO_MASK);
+	fib->flowinfo = *(__be32 *)ip6h & bpf_htonl(VXP_IPV6_FLOWINFO_MASK);
 	fib->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
 	__builtin_memcpy(fib->ipv6_src, &ip6h->saddr, sizeof(fib->ipv6_src));
 	__builtin_memcpy(fib->ipv6_dst, &ip6h->daddr, sizeof(fib->ipv6_dst));

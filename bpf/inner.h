@@ -13,7 +13,7 @@
 
 /* Hop-by-hop, destination options, routing and AH headers: 8 bytes at
  * least; the routing header's own fields open it. */
-struct ipv6_ext_hdr {
+struct vxp_ipv6_ext_hdr {
 	__u8 nexthdr;
 	__u8 hdrlen;
 	__u8 routing_type;
@@ -21,7 +21,7 @@ struct ipv6_ext_hdr {
 	__u32 data;
 };
 
-struct ipv6_frag_hdr {
+struct vxp_ipv6_frag_hdr {
 	__u8 nexthdr;
 	__u8 reserved;
 	__be16 frag_off; /* offset << 3 | M flag */
@@ -32,8 +32,8 @@ struct ipv6_frag_hdr {
  * cannot follow. */
 #define VXP_PKT_OFF_MAX 0x3fff
 
-#define IPV6_FRAG_OFFSET 0xfff8
-#define IPV6_FRAG_MF	 0x0001
+#define VXP_IPV6_FRAG_OFFSET 0xfff8
+#define VXP_IPV6_FRAG_MF     0x0001
 
 /* Ports of a TCP or UDP header that lies inside both the frame and the IP
  * length (limit); a header cut short by the IP length is malformed. */
@@ -75,13 +75,13 @@ static __always_inline int inner_ipv4(struct vxp_pkt *p, void *l3, void *end)
 	if (l3 + tot > end)
 		return VXP_REASON_INNER_TRUNCATED;
 	p->l4_proto = iph->protocol;
-	if (iph->frag_off & bpf_htons(IP_OFFSET)) {
+	if (iph->frag_off & bpf_htons(VXP_IP_OFFSET)) {
 		p->frag = VXP_FRAG_LATER;
 		p->frag_id = iph->id;
 		p->events |= 1U << VXP_EVENT_FRAG_LATER;
 		return VXP_CONTINUE;
 	}
-	if (iph->frag_off & bpf_htons(IP_MF)) {
+	if (iph->frag_off & bpf_htons(VXP_IP_MF)) {
 		p->frag = VXP_FRAG_FIRST;
 		p->frag_id = iph->id;
 		p->events |= 1U << VXP_EVENT_FRAG_FIRST;
@@ -118,7 +118,7 @@ struct vxp_ext_walk {
  * 8-byte units less one. */
 static __always_inline int ipv6_ext_len(struct vxp_ext_walk *w, void *l3, __u32 off, void *end)
 {
-	struct ipv6_ext_hdr *eh;
+	struct vxp_ipv6_ext_hdr *eh;
 	__u8 type = w->proto;
 
 	/* inside the payload length, which lies inside the frame */
@@ -140,7 +140,7 @@ static __always_inline int ipv6_ext_len(struct vxp_ext_walk *w, void *l3, __u32 
  * 8200 4.5): the walk ends there. */
 static __always_inline int ipv6_frag_len(struct vxp_ext_walk *w, void *l3, __u32 off, void *end)
 {
-	struct ipv6_frag_hdr *fh;
+	struct vxp_ipv6_frag_hdr *fh;
 
 	if (off + sizeof(*fh) > w->tot)
 		return -VXP_REASON_INNER_MALFORMED;
@@ -149,9 +149,9 @@ static __always_inline int ipv6_frag_len(struct vxp_ext_walk *w, void *l3, __u32
 		return -VXP_REASON_INNER_TRUNCATED;
 	w->proto = fh->nexthdr;
 	w->frag_id = fh->id;
-	if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET))
+	if (fh->frag_off & bpf_htons(VXP_IPV6_FRAG_OFFSET))
 		w->frag = VXP_FRAG_LATER;
-	else if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
+	else if (fh->frag_off & bpf_htons(VXP_IPV6_FRAG_MF))
 		w->frag = VXP_FRAG_FIRST;
 	return sizeof(*fh);
 }
