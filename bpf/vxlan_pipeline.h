@@ -21,6 +21,7 @@
 #define VXP_FRAG_ENTRIES_MAX  16384
 #define VXP_TX_PORTS_MAX      64
 #define VXP_NEIGH_ENTRIES_MAX 256	   /* next hops waiting for resolution */
+#define VXP_RULES_MAX	      8192	   /* NAT rules as configured: slots of vxp_rules */
 #define VXP_FEATURES_RING     (256 * 1024) /* bytes: about 4600 records */
 /* The program wakes the ring's reader only once this much waits in it; the
  * reader also drains it every VXP_FEATURES_DRAIN_MS. A wake-up per record
@@ -85,8 +86,9 @@ enum vxp_reason {
 
 /* Everything else is not ours: returned with XDP_PASS, unchanged and not
  * counted, so that traffic pays nothing for a counter nobody needs (the
- * interface's own counters have it). */
-#define VXP_NOT_OURS (-2)
+ * interface's own counters have it). Like every value the program's steps
+ * return, it is no negative number; it lies beyond the counted reasons. */
+#define VXP_NOT_OURS (VXP_REASON__COUNT + 1)
 
 static inline enum vxp_outcome vxp_reason_outcome(int reason)
 {
@@ -134,6 +136,8 @@ struct vxp_stats {
 
 /* Settings reload may change; they live in the program's .data (vxp_cfg). */
 #define VXP_SETTINGS_ANY_VNI (1U << 0) /* accept every VNI, ignore vxp_vni */
+/* Leave the per-rule counters alone: what make bench-prog compares them with. */
+#define VXP_SETTINGS_NO_RULE_COUNTS (1U << 2)
 /* Drop inner packets no NAT rule matched, instead of forwarding them to their
  * original destination: a mirror target that forwards them replays mirrored
  * traffic onto the network it came from. */
@@ -201,7 +205,32 @@ struct vxp_nat_value {
 	union vxp_addr addr; /* new inner destination address */
 	__be16 port;	     /* new destination port, 0 keeps it */
 	__u16 flags;
-	__u32 rule_id; /* position in the configuration, for reports */
+	/* the rule's slot in vxp_rules: the daemon keeps a rule's slot while
+	 * the rule stays, across reloads and restarts */
+	__u32 rule_id;
+};
+
+/*
+ * The next hop to a rule's target as bpf_fib_lookup found it for the rule's
+ * last packet on this CPU, valid while gen is the generation now in force
+ * (vxp_nh_gen in the program's .bss): the daemon moves it on at every
+ * route, neighbour, link or address event, and once a second.
+ */
+struct vxp_nexthop {
+	__u32 gen; /* never 0, which the generation skips */
+	__u32 ifindex;
+	__u16 mtu; /* the route's: longer packets go the kernel's way */
+	__u8 dmac[6];
+	__u8 smac[6];
+	__u16 pad;
+};
+
+/* A NAT rule's state, per CPU, by its slot: what it matched (frames as
+ * received, like the reason counters) and its next hop. */
+struct vxp_rule_state {
+	__u64 packets;
+	__u64 bytes;
+	struct vxp_nexthop nh;
 };
 
 /* Contract step 8: one sampled decapsulated packet, as it arrived (before
@@ -252,7 +281,7 @@ struct vxp_neigh_key {
 struct vxp_frag_value {
 	__u8 action; /* enum vxp_frag_action */
 	__u8 reason; /* VXP_FRAG_DROP: the first fragment's reason */
-	__u16 pad;
+	__u16 rule;  /* VXP_FRAG_NAT: the rule's slot */
 	union vxp_addr addr;
 };
 
