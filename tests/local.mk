@@ -48,6 +48,7 @@ BPF_TESTS = \
 	tests/bpf/test_decap \
 	tests/bpf/test_nat \
 	tests/bpf/test_forward \
+	tests/bpf/test_nexthop \
 	tests/bpf/test_captures \
 	tests/bpf/test_sample \
 	tests/bpf/test_truncation \
@@ -68,6 +69,7 @@ NETNS_TESTS = \
 	tests/netns/test_features.sh \
 	tests/netns/test_memcheck.sh \
 	tests/netns/test_metric_names.sh \
+	tests/netns/test_nexthop.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_preflight.sh \
 	tests/netns/test_restart.sh \
@@ -105,6 +107,7 @@ tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
 tests_bpf_test_nat_LDADD = $(TEST_LIBS)
 tests_bpf_test_forward_LDADD = $(TEST_LIBS)
+tests_bpf_test_nexthop_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_truncation_LDADD = $(TEST_LIBS)

@@ -209,6 +209,12 @@ static void print_nat(const json_t *n)
 		       cli_str(e, "proto", "?"), cli_str(e, "match", "?"), cli_num(e, "port", 0),
 		       cli_str(e, "dst", "any"), cli_str(e, "to", "?"), cli_str(e, "source", ""));
 	}
+	if (!json_array_size(jpath_get(n, "rules")))
+		return; /* a daemon from before per-rule counters, or no rule */
+	printf("\n%16s %20s  %-28s %s\n", "PACKETS", "BYTES", "TO", "RULE");
+	json_array_foreach (jpath_get(n, "rules"), i, e)
+		printf("%16s %20s  %-28s %s\n", cli_num(e, "packets", 0), cli_num(e, "bytes", 0),
+		       cli_str(e, "to", "?"), cli_str(e, "source", ""));
 }
 
 int cli_nat_show(const struct cli *c, const char *body)
