@@ -39,6 +39,7 @@ UNIT_TESTS = \
 	tests/unit/test_http_conns \
 	tests/unit/test_netdev \
 	tests/unit/test_notify \
+	tests/unit/test_nat_slots \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt \
 	tests/unit/test_unix_listen
@@ -98,6 +99,7 @@ tests_unit_test_http_conns_LDADD = $(TEST_LIBS)
 tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)
+tests_unit_test_nat_slots_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_unix_listen_LDADD = $(TEST_LIBS)
 tests_unit_test_pkt_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
