@@ -272,7 +272,7 @@ printf 'pipeline / ceiling: %s (64 B); target >= 0.60\n' "$(ratio "$p64" "$ceili
 printf 'pipeline / floor: %s (64 B), %s (1400 B); target >= 0.90\n' "$(ratio "$p64" "$f64")" "$(ratio "$p1400" "$f1400")"
 printf 'reload of 8192 NAT rules, SIGHUP to READY=1: median %s ms (%s); target <= 50; %s sent at 100 kpps, %s lost; target 0\n' \
 	"$FIG_RELOAD_MS" "${FIG_RELOAD_ALL% }" "${FIG_RELOAD_SENT:-0}" "${FIG_RELOAD_LOST:-0}"
-printf 'a neighbour change: the last packet the old way %s ms after it, the first the new way %s ms after it\n' \
+printf 'a neighbour change, from the first unmatched packet the new way: the last NAT packet the old way %s ms after it, the first the new way %s ms after it\n' \
 	"$FIG_STALE_OLD_MS" "$FIG_STALE_NEW_MS"
 bench_chart
 printf 'daemon RSS: %s kB; target < 10240\n' "$rss"
