@@ -228,7 +228,7 @@ bench_chart() {
 	command -v gnuplot >/dev/null ||
 		{ echo "chart: gnuplot is missing (scripts/install-deps.sh installs it): no $svg"; return; }
 	{
-		echo "path pps64 pps1400 cpu64 cpu1400"
+		echo "path 64-byte 1400-byte 64-byte 1400-byte"
 		echo "ceiling $(m ceiling) 0 $(mc ceiling) 0"
 		for k in floor pipeline kernel; do
 			echo "$k $(m "${k}64") $(m "${k}1400") $(mc "${k}64") $(mc "${k}1400")"
