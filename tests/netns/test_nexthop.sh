@@ -116,6 +116,17 @@ ok $? "the running traffic went each way in turn ($r)"
 n=$(metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.9:6000"}')
 [ "$n" = "$f1" ]
 ok $? "the rule's counter in /metrics: $n packets, as many as were forwarded ($f1)"
+# A reload that adds a rule before it: the UDP rule stays, now on line 3, and
+# keeps its count; the new rule starts from zero.
+sed -i 's/^nat = ($/nat = (\n\t{ proto = "udp"; dst_port = 5999; to = "10.77.0.10:6000"; },/' \
+	"$TB_DIR/conf/nat.conf"
+kill -HUP "$TB_DAEMON_PID"
+tb_notify_wait '^READY=1$' 2
+kept=$(metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:3",to="10.77.0.9:6000"}')
+added=$(metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.10:6000"}')
+[ "$kept" = "$n" ] && [ "$added" = 0 ] &&
+	tb_dut curl -s -m 10 "http://$METRICS/metrics" | grep -q 'rule="nat.conf:2",to="10.77.0.10:6000"'
+ok $? "a reload adds a rule before it: the UDP rule, now nat.conf:3, keeps its $kept packets; the new one has $added"
 tb_daemon_stop
 [ "$TB_DAEMON_STATUS" = 0 ]
 ok $? "the daemon stops cleanly"
