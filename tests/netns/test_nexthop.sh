@@ -6,7 +6,8 @@
 # /metrics count the route and neighbour events it acted on: a state, not a
 # time), every packet sent goes the new way. The frames are told apart at
 # the collector's side by their destination MAC, each batch by its inner
-# source address.
+# source address. The rule's counter in /metrics counts what was forwarded,
+# and keeps it across a reload that moves the rule to another line.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
