@@ -65,12 +65,10 @@ static const char nat_rules_json[] =
 	"\"bytes\": 1450}\n"
 	"]}\n";
 static const char nat_rules_text[] =
-	"IP    PROTO MATCH       PORT  DST                  TO                           RULE\n"
-	"ipv4  udp   dst_port      53  any                  10.0.0.1:5353                "
-	"nat.conf:3\n"
-	"\n"
-	"         PACKETS                BYTES  TO                           RULE\n"
-	"       123456789                 1450  10.0.0.1:5353                nat.conf:3\n";
+	"IP    PROTO MATCH       PORT  DST                  TO                                    "
+	"PACKETS                BYTES  RULE\n"
+	"ipv4  udp   dst_port      53  any                  10.0.0.1:5353                       "
+	"123456789                 1450  nat.conf:3\n";
 
 static void serve(struct fake_http *f, const char *status, const char *body)
 {
@@ -157,7 +155,7 @@ static void tables(void)
 		tap_diag("got:\n%s", out);
 	out = run(cli_nat, nat_rules_json, &ret);
 	if (!tap_ok(ret == CLI_OK && !strcmp(out, nat_rules_text),
-		    "nat: each rule's packets and bytes after the entries"))
+		    "nat: each entry with its rule's packets and bytes"))
 		tap_diag("got:\n%s", out);
 }
 
