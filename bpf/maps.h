@@ -88,7 +88,7 @@ struct {
  * target, per CPU, so that the program alone writes what it reads. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, VXP_RULES_MAX);
+	__uint(max_entries, VXP_RULE_SLOTS);
 	__type(key, __u32);
 	__type(value, struct vxp_rule_state);
 } vxp_rules SEC(".maps");

@@ -20,9 +20,12 @@
 #define VXP_NAT_ENTRIES_MAX   8192			 /* per table, rules plus port markers */
 #define VXP_FRAG_ENTRIES_MAX  16384
 #define VXP_TX_PORTS_MAX      64
-#define VXP_NEIGH_ENTRIES_MAX 256	   /* next hops waiting for resolution */
-#define VXP_RULES_MAX	      8192	   /* NAT rules as configured: slots of vxp_rules */
-#define VXP_FEATURES_RING     (256 * 1024) /* bytes: about 4600 records */
+#define VXP_NEIGH_ENTRIES_MAX 256  /* next hops waiting for resolution */
+#define VXP_RULES_MAX	      8192 /* NAT rules as configured */
+/* Slots of vxp_rules: a reload that replaces every rule needs as many slots
+ * that no rule in force holds as there are rules. */
+#define VXP_RULE_SLOTS	  (2 * VXP_RULES_MAX)
+#define VXP_FEATURES_RING (256 * 1024) /* bytes: about 4600 records */
 /* The program wakes the ring's reader only once this much waits in it; the
  * reader also drains it every VXP_FEATURES_DRAIN_MS. A wake-up per record
  * costs the sending CPU microseconds (an irq_work and a cross-CPU wake). */

@@ -20,7 +20,7 @@ struct daemon_rules {
 	struct nat_slots cur, next;
 	uint32_t slot[VXP_RULES_MAX];	   /* by rule of the configuration in force */
 	uint32_t next_slot[VXP_RULES_MAX]; /* by rule of the one being applied */
-	int32_t origin[VXP_RULES_MAX];	   /* by slot: rule in force, or -1 */
+	int32_t origin[VXP_RULE_SLOTS];	   /* by slot: rule in force, or -1 */
 	size_t n, next_n;
 };
 
@@ -104,7 +104,7 @@ void rules_commit(struct daemon *d)
 
 	if (!r)
 		return;
-	r->cur = r->next;
+	nat_slots_copy(&r->cur, &r->next);
 	r->n = r->next_n;
 	memcpy(r->slot, r->next_slot, r->n * sizeof(r->slot[0]));
 	memset(r->origin, 0xff, sizeof(r->origin));
@@ -120,7 +120,7 @@ void rules_free(struct daemon *d)
 
 int rules_origin(const struct daemon *d, uint32_t slot)
 {
-	return d->rules && slot < VXP_RULES_MAX ? d->rules->origin[slot] : -1;
+	return d->rules && slot < VXP_RULE_SLOTS ? d->rules->origin[slot] : -1;
 }
 
 int rules_counter(const struct daemon *d, size_t i, struct vxp_counter *ret)

@@ -27,6 +27,26 @@ static void slot_rule(const struct conf_rule *c, struct nat_slot_rule *r)
 	r->to_addr = c->to_addr;
 }
 
+bool nat_slots_used(const struct nat_slots *s, uint32_t slot)
+{
+	return slot < VXP_RULE_SLOTS && (s->used[slot / 64] >> (slot % 64)) & 1;
+}
+
+static void slot_take(struct nat_slots *s, uint32_t slot)
+{
+	s->used[slot / 64] |= 1ULL << (slot % 64);
+}
+
+void nat_slots_copy(struct nat_slots *dst, const struct nat_slots *src)
+{
+	uint32_t s;
+
+	memcpy(dst->used, src->used, sizeof(dst->used));
+	for (s = 0; s < VXP_RULE_SLOTS; s++)
+		if (nat_slots_used(src, s))
+			dst->rule[s] = src->rule[s];
+}
+
 /* FNV-1a over the rule's bytes (no padding holds garbage: built zeroed). */
 static uint32_t rule_hash(const struct nat_slot_rule *r)
 {
@@ -44,8 +64,8 @@ static void index_build(const struct nat_slots *cur, uint32_t *index)
 {
 	uint32_t s, h;
 
-	for (s = 0; s < VXP_RULES_MAX; s++) {
-		if (!cur->used[s])
+	for (s = 0; s < VXP_RULE_SLOTS; s++) {
+		if (!nat_slots_used(cur, s))
 			continue;
 		for (h = rule_hash(&cur->rule[s]); index[h]; h = (h + 1) & (HASH_SIZE - 1))
 			;
@@ -79,10 +99,11 @@ static int assign_kept(const struct nat_slots *cur, const struct conf_rule *rule
 		slot_rule(&rules[i], &r);
 		s = index_find(cur, index, &r);
 		ret_slot[i] = UINT32_MAX;
-		if (s < 0 || next->used[s]) /* a rule twice: the second is new */
+		if (s < 0 ||
+		    nat_slots_used(next, (uint32_t)s)) /* a rule twice: the second is new */
 			continue;
 		ret_slot[i] = (uint32_t)s;
-		next->used[s] = true;
+		slot_take(next, (uint32_t)s);
 		next->rule[s] = r;
 	}
 	free(index);
@@ -100,7 +121,7 @@ int nat_slots_assign(const struct nat_slots *cur, const struct conf_rule *rules,
 	*ret_n_fresh = 0;
 	if (n > VXP_RULES_MAX)
 		return -E2BIG;
-	memset(next, 0, sizeof(*next));
+	memset(next->used, 0, sizeof(next->used));
 	err = assign_kept(cur, rules, n, next, ret_slot);
 	if (err)
 		return err;
@@ -108,12 +129,13 @@ int nat_slots_assign(const struct nat_slots *cur, const struct conf_rule *rules,
 		if (ret_slot[i] != UINT32_MAX)
 			continue;
 		/* never a slot in force: packets may still count there */
-		while (free_slot < VXP_RULES_MAX && (cur->used[free_slot] || next->used[free_slot]))
+		while (free_slot < VXP_RULE_SLOTS &&
+		       (nat_slots_used(cur, free_slot) || nat_slots_used(next, free_slot)))
 			free_slot++;
-		if (free_slot == VXP_RULES_MAX)
+		if (free_slot == VXP_RULE_SLOTS)
 			return -E2BIG;
 		ret_slot[i] = free_slot;
-		next->used[free_slot] = true;
+		slot_take(next, free_slot);
 		slot_rule(&rules[i], &next->rule[free_slot]);
 		ret_fresh[(*ret_n_fresh)++] = free_slot;
 	}
@@ -135,19 +157,19 @@ void nat_slots_from_table(struct nat_slots *s, const struct nat_entry *entries, 
 	uint32_t id;
 	size_t i;
 
-	memset(s, 0, sizeof(*s));
+	memset(s->used, 0, sizeof(s->used));
 	for (i = 0; i < n; i++) {
 		id = entries[i].value.rule_id;
-		if (entry_is_marker(&entries[i]) || id >= VXP_RULES_MAX)
+		if (entry_is_marker(&entries[i]) || id >= VXP_RULE_SLOTS)
 			continue;
 		r = &s->rule[id];
 		port = ntohs(entries[i].key.port);
-		if (s->used[id]) { /* a port range: one entry per port */
+		if (nat_slots_used(s, id)) { /* a port range: one entry per port */
 			r->port_first = port < r->port_first ? port : r->port_first;
 			r->port_last = port > r->port_last ? port : r->port_last;
 			continue;
 		}
-		s->used[id] = true;
+		slot_take(s, id);
 		memset(r, 0, sizeof(*r));
 		r->family = entries[i].key.family;
 		r->proto = entries[i].key.proto;

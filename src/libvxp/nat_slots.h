@@ -26,10 +26,16 @@ struct nat_slot_rule {
 	union vxp_addr to_addr;
 };
 
+/* Big (VXP_RULE_SLOTS rules) but touched only where used: allocate it
+ * zeroed, and copy it with nat_slots_copy(). */
 struct nat_slots {
-	bool used[VXP_RULES_MAX];
-	struct nat_slot_rule rule[VXP_RULES_MAX];
+	uint64_t used[VXP_RULE_SLOTS / 64]; /* a bit per slot */
+	struct nat_slot_rule rule[VXP_RULE_SLOTS];
 };
+
+bool nat_slots_used(const struct nat_slots *s, uint32_t slot);
+/* dst becomes src, writing only the slots src uses. */
+void nat_slots_copy(struct nat_slots *dst, const struct nat_slots *src);
 
 /* Slots for n rules into ret_slot[], given the slots in force (cur): the same
  * slot for a rule cur has, the lowest slot cur does not use for the others.

@@ -26,6 +26,30 @@ static struct conf_rule crule(uint16_t first, uint16_t last, const char *to, uin
 	return r;
 }
 
+/* A reload that replaces a full table by another full one: the new rules
+ * need as many slots again, none of them in force. */
+static void check_full_replacement(void)
+{
+	static struct nat_slots cur, next, empty;
+	static struct conf_rule a[VXP_RULES_MAX], b[VXP_RULES_MAX];
+	static uint32_t slot[VXP_RULES_MAX], fresh[VXP_RULES_MAX];
+	size_t n_fresh, i, clash = 0;
+	int err;
+
+	for (i = 0; i < VXP_RULES_MAX; i++) {
+		a[i] = crule((uint16_t)(i + 1), (uint16_t)(i + 1), "10.0.0.1", 0);
+		b[i] = crule((uint16_t)(i + 1), (uint16_t)(i + 1), "10.0.0.2", 0);
+	}
+	err = nat_slots_assign(&empty, a, VXP_RULES_MAX, &cur, slot, fresh, &n_fresh);
+	tap_ok(!err && n_fresh == VXP_RULES_MAX, "%d rules from nothing", VXP_RULES_MAX);
+	err = nat_slots_assign(&cur, b, VXP_RULES_MAX, &next, slot, fresh, &n_fresh);
+	for (i = 0; !err && i < n_fresh; i++)
+		clash += nat_slots_used(&cur, fresh[i]);
+	tap_ok(!err && n_fresh == VXP_RULES_MAX && !clash,
+	       "%d others in their place: each a slot no rule in force holds (%s, %zu clashes)",
+	       VXP_RULES_MAX, err ? strerror(-err) : "ok", clash);
+}
+
 int main(void)
 {
 	static struct nat_slots cur, next, back;
@@ -68,11 +92,13 @@ int main(void)
 	}
 	n = nat_table_build(rules, k, entries, 8, conflict);
 	nat_slots_from_table(&back, entries, n > 0 ? (size_t)n : 0);
-	tap_ok(n == 5 && back.used[0] && back.used[2] && back.used[3] && !back.used[1] &&
+	tap_ok(n == 5 && nat_slots_used(&back, 0) && nat_slots_used(&back, 2) &&
+		       nat_slots_used(&back, 3) && !nat_slots_used(&back, 1) &&
 		       back.rule[2].port_first == 100 && back.rule[2].port_last == 102,
 	       "the slots come back from the table, port ranges whole");
 	tap_ok(!nat_slots_assign(&back, b, 3, &next, slot, fresh, &n_fresh) && n_fresh == 0 &&
 		       slot[0] == slot_b[0] && slot[1] == slot_b[1] && slot[2] == slot_b[2],
 	       "a restarted daemon with the same rules keeps every slot");
+	check_full_replacement();
 	return tap_done();
 }
