@@ -223,16 +223,16 @@ static __always_inline int fwd_too_big(struct xdp_md *ctx, struct vxp_pkt *p,
 
 /*
  * A rule's next hop as the lookup that just succeeded found it, for the
- * rule's next packets on this CPU. The lookup said the packet fits the
- * route's MTU, not what the MTU is: a second lookup of the same keys, as long
- * as an IP packet may be, stops at the MTU check and tells it (once per rule,
- * CPU and generation).
+ * rule's next packets on this CPU, under the generation read before that
+ * lookup: a change the daemon saw after it makes the entry stale at once.
+ * The lookup said the packet fits the route's MTU, not what the MTU is: a
+ * second lookup of the same keys, as long as an IP packet may be, stops at
+ * the MTU check and tells it (once per rule, CPU and generation).
  */
-static __always_inline void nexthop_keep(struct xdp_md *ctx, struct vxp_nexthop *nh,
+static __always_inline void nexthop_keep(struct xdp_md *ctx, struct vxp_nexthop *nh, __u32 gen,
 					 const struct bpf_fib_lookup *found,
 					 struct bpf_fib_lookup *again)
 {
-	__u32 gen = vxp_nh_gen;
 	int rc;
 
 	again->tot_len = 0xffff;
@@ -253,6 +253,7 @@ static __always_inline void nexthop_keep(struct xdp_md *ctx, struct vxp_nexthop 
 static __always_inline int fwd_lookup(struct xdp_md *ctx, struct vxp_pkt *p, struct vxp_nexthop *nh)
 {
 	struct bpf_fib_lookup fib = {}, again;
+	__u32 gen = vxp_nh_gen;
 	int rc;
 
 	rc = fib_prepare(ctx, p, &fib);
@@ -266,7 +267,7 @@ static __always_inline int fwd_lookup(struct xdp_md *ctx, struct vxp_pkt *p, str
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return fib_failed(&fib, rc);
 	if (nh)
-		nexthop_keep(ctx, nh, &fib, &again);
+		nexthop_keep(ctx, nh, gen, &fib, &again);
 	return fwd_redirect(ctx, p, fib.ifindex, fib.dmac, fib.smac);
 }
 
