@@ -177,17 +177,18 @@ static __always_inline int set_macs(struct xdp_md *ctx, const __u8 *dst, const _
 	return VXP_CONTINUE;
 }
 
-/* Out of ifindex with these MACs, TTL down by one. */
+/* Out of ifindex with these MACs, TTL down by one. A TTL about to expire
+ * is decided first, as the FIB's way decides it before the lookup. */
 static __always_inline int fwd_redirect(struct xdp_md *ctx, struct vxp_pkt *p, __u32 ifindex,
 					const __u8 *dmac, const __u8 *smac)
 {
-	int rc;
+	int rc = decrement_ttl(ctx, p);
 
+	if (rc != VXP_CONTINUE)
+		return rc;
 	if (bpf_redirect_map(&vxp_tx_ports, ifindex, XDP_PASS) != XDP_REDIRECT)
 		return VXP_REASON_NO_TX_PORT;
 	rc = set_macs(ctx, dmac, smac);
-	if (rc == VXP_CONTINUE)
-		rc = decrement_ttl(ctx, p);
 	return rc == VXP_CONTINUE ? VXP_REASON_FORWARDED : rc;
 }
 

@@ -150,11 +150,36 @@ static void check_fragment_counted(struct dp_env *env)
 	       (unsigned long long)(after.packets - before.packets));
 }
 
+/* A kept next hop out of an egress that is no transmit port: a TTL about
+ * to expire is still decided first, as on the FIB's way (found by the
+ * fuzzer, with a next hop kept from an earlier input). */
+static void check_ttl_before_egress(struct dp_env *env)
+{
+	struct dp_case c = {
+		"to oth0, not a transmit port",
+		.in = { VX4,
+			.ip = { .family = 4,
+				.src = "10.0.5.1",
+				.dst = "10.2.99.7",
+				.proto = IPPROTO_UDP },
+			.l4 = { .sport = 1, .dport = 7003, .payload = 100 } },
+		.reason = VXP_REASON_NO_TX_PORT,
+		.events = EV(NAT_HIT),
+	};
+
+	dp_case_check(env, &c);
+	c.name = "the same, TTL 1, its next hop kept: ttl_expiring";
+	c.in.ip.ttl = 1;
+	c.reason = VXP_REASON_TTL_EXPIRING;
+	dp_case_check(env, &c);
+}
+
 int main(void)
 {
 	const struct nat_rule rules[] = {
 		dp_rule(IPPROTO_UDP, VXP_NAT_MATCH_DST, 7000, NULL, "10.2.0.70", 7001),
 		dp_rule(IPPROTO_UDP, VXP_NAT_MATCH_DST, 7001, NULL, "10.2.0.71", 7001),
+		dp_rule(IPPROTO_UDP, VXP_NAT_MATCH_DST, 7003, NULL, "10.19.0.2", 7003),
 	};
 	struct dp_env env;
 
@@ -163,6 +188,7 @@ int main(void)
 	check_kept_and_followed(&env);
 	check_counters(&env);
 	check_fragment_counted(&env);
+	check_ttl_before_egress(&env);
 	dp_env_teardown(&env);
 	return tap_done();
 }
