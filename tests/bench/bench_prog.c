@@ -339,7 +339,7 @@ static void report(const struct bench *b, const struct measure *m)
 	printf("the pipeline alone (harnessed - harness + floor), and x the floor:\n");
 	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "NAT + DF + forward", med.full, min.full,
 	       med.full / med.floor, min.full / min.floor);
-	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "NAT + DF, up to the FIB lookup", med.prefib,
+	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "NAT + DF, up to the forwarding step", med.prefib,
 	       min.prefib, med.prefib / med.floor, min.prefib / min.floor);
 	printf("  %-50s %6.1f %6.1f\n", "the kept next hop and redirect", med.full - med.prefib,
 	       min.full - min.prefib);
