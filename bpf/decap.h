@@ -23,7 +23,7 @@ static __always_inline int vni_allowed(__u32 vni)
 
 /* Outer IPv4 or IPv6 carrying UDP; IPv4 fragments are not ours. Returns the
  * family (0: neither) and where the destination address is. */
-static __always_inline int outer_l3_is_udp(struct cursor *c, int proto, void **ret_daddr)
+static __always_inline int outer_l3_is_udp(struct vxp_cursor *c, int proto, void **ret_daddr)
 {
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
@@ -31,7 +31,7 @@ static __always_inline int outer_l3_is_udp(struct cursor *c, int proto, void **r
 	if (proto == bpf_htons(ETH_P_IP)) {
 		if (parse_iphdr(c, &iph) != IPPROTO_UDP)
 			return 0;
-		if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		if (iph->frag_off & bpf_htons(VXP_IP_MF | VXP_IP_OFFSET))
 			return 0;
 		*ret_daddr = &iph->daddr;
 		return VXP_AF_INET;
@@ -76,9 +76,9 @@ static __always_inline bool daddr_is_local(int family, void *daddr, void *end)
  * the least. */
 static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 {
-	struct cursor c = { (void *)(long)ctx->data, (void *)(long)ctx->data_end };
+	struct vxp_cursor c = { (void *)(long)ctx->data, (void *)(long)ctx->data_end };
 	__u32 len = ctx->data_end - ctx->data;
-	struct vxlan_hdr *vxh;
+	struct vxp_vxlan_hdr *vxh;
 	struct udphdr *udph;
 	struct ethhdr *eth;
 	void *daddr = NULL;
@@ -104,7 +104,7 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 	p->len = len;
 	/* to our port but not for us: counted, since a VNI list that misses the
 	 * mirror session's VNI shows up here */
-	if (!(vxh->flags & bpf_htonl(VXLAN_FLAG_I)))
+	if (!(vxh->flags & bpf_htonl(VXP_VXLAN_FLAG_I)))
 		return VXP_REASON_VXLAN_FILTERED;
 	p->vni = bpf_ntohl(vxh->vni) >> 8;
 	if (!vni_allowed(p->vni))
@@ -117,7 +117,7 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
  * exactly one Ethernet header before the inner L3 header, so inner tags go. */
 static __always_inline int step_decap(struct xdp_md *ctx, struct vxp_pkt *p)
 {
-	struct cursor c = { p->inner, (void *)(long)ctx->data_end };
+	struct vxp_cursor c = { p->inner, (void *)(long)ctx->data_end };
 	void *data = (void *)(long)ctx->data;
 	struct ethhdr *eth;
 	int proto;

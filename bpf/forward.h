@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Contract steps 5 and 6: clear DF on large inner IPv4 packets, then forward by
- * the kernel's FIB; the kernel helps only to fragment, and nothing that would
- * make it answer an inner source with ICMP reaches it. */
+ * a NAT rule's next hop or the kernel's FIB; the kernel helps only to
+ * fragment, and nothing that would make it answer an inner source with ICMP
+ * reaches it. */
 #ifndef VXP_FORWARD_H
 #define VXP_FORWARD_H
 
@@ -15,7 +16,7 @@
 #define AF_INET6 10
 #endif
 
-#define IPV6_FLOWINFO_MASK 0x0fffffff
+#define VXP_IPV6_FLOWINFO_MASK 0x0fffffff
 
 /* Clears DF and fixes the header checksum; counted once per packet. */
 static __always_inline int clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
@@ -25,10 +26,10 @@ static __always_inline int clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
 
 	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
 		return VXP_REASON_INTERNAL;
-	if (!(iph->frag_off & bpf_htons(IP_DF)))
+	if (!(iph->frag_off & bpf_htons(VXP_IP_DF)))
 		return VXP_CONTINUE;
 	old = iph->frag_off;
-	iph->frag_off = old & ~bpf_htons(IP_DF);
+	iph->frag_off = old & ~bpf_htons(VXP_IP_DF);
 	iph->check = csum_apply(iph->check, csum_diff16(0, old, iph->frag_off));
 	p->events |= 1U << VXP_EVENT_DF_CLEARED;
 	return VXP_CONTINUE;
@@ -127,13 +128,15 @@ static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 	if (ip6h->hop_limit <= 1)
 		return VXP_REASON_TTL_EXPIRING;
 	fib->family = AF_INET6;
-	fib->flowinfo = *(__be32 *)ip6h & bpf_htonl(IPV6_FLOWINFO_MASK);
+	fib->flowinfo = *(__be32 *)ip6h & bpf_htonl(VXP_IPV6_FLOWINFO_MASK);
 	fib->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
 	__builtin_memcpy(fib->ipv6_src, &ip6h->saddr, sizeof(fib->ipv6_src));
 	__builtin_memcpy(fib->ipv6_dst, &ip6h->daddr, sizeof(fib->ipv6_dst));
 	return VXP_CONTINUE;
 }
 
+/* TTL or hop limit down by one, the IPv4 checksum with it; one about to
+ * expire is dropped: the kernel would answer it with ICMP. */
 static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
@@ -144,19 +147,23 @@ static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
 
 	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
 		if ((void *)(iph + 1) > end)
-			return -1;
+			return VXP_REASON_INTERNAL;
 		/* one 16-bit read and write of TTL and protocol: a byte store
 		 * followed by a wider load of it would stall forwarding */
 		old = *ttl_proto;
+		if (bpf_ntohs(old) < 0x0200)
+			return VXP_REASON_TTL_EXPIRING;
 		new = bpf_htons(bpf_ntohs(old) - 0x0100);
 		*ttl_proto = new;
 		iph->check = csum_apply(iph->check, csum_diff16(0, old, new));
-		return 0;
+		return VXP_CONTINUE;
 	}
 	if ((void *)(ip6h + 1) > end)
-		return -1;
+		return VXP_REASON_INTERNAL;
+	if (ip6h->hop_limit <= 1)
+		return VXP_REASON_TTL_EXPIRING;
 	ip6h->hop_limit--;
-	return 0;
+	return VXP_CONTINUE;
 }
 
 static __always_inline int set_macs(struct xdp_md *ctx, const __u8 *dst, const __u8 *src)
@@ -164,10 +171,25 @@ static __always_inline int set_macs(struct xdp_md *ctx, const __u8 *dst, const _
 	struct ethhdr *eth = (void *)(long)ctx->data;
 
 	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
-		return -1;
+		return VXP_REASON_INTERNAL;
 	__builtin_memcpy(eth->h_dest, dst, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, src, ETH_ALEN);
-	return 0;
+	return VXP_CONTINUE;
+}
+
+/* Out of ifindex with these MACs, TTL down by one. A TTL about to expire
+ * is decided first, as the FIB's way decides it before the lookup. */
+static __always_inline int fwd_redirect(struct xdp_md *ctx, struct vxp_pkt *p, __u32 ifindex,
+					const __u8 *dmac, const __u8 *smac)
+{
+	int rc = decrement_ttl(ctx, p);
+
+	if (rc != VXP_CONTINUE)
+		return rc;
+	if (bpf_redirect_map(&vxp_tx_ports, ifindex, XDP_PASS) != XDP_REDIRECT)
+		return VXP_REASON_NO_TX_PORT;
+	rc = set_macs(ctx, dmac, smac);
+	return rc == VXP_CONTINUE ? VXP_REASON_FORWARDED : rc;
 }
 
 /*
@@ -200,25 +222,71 @@ static __always_inline int fwd_too_big(struct xdp_md *ctx, struct vxp_pkt *p,
 	return rc == VXP_CONTINUE ? VXP_REASON_FRAG_NEEDED : rc;
 }
 
-/* Step 6. */
-static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
+/*
+ * A rule's next hop as the lookup that just succeeded found it, for the
+ * rule's next packets on this CPU, under the generation read before that
+ * lookup: a change the daemon saw after it makes the entry stale at once.
+ * The lookup said the packet fits the route's MTU, not what the MTU is: a
+ * second lookup of the same keys, as long as an IP packet may be, stops at
+ * the MTU check and tells it (once per rule, CPU and generation).
+ */
+static __always_inline void nexthop_keep(struct xdp_md *ctx, struct vxp_nexthop *nh, __u32 gen,
+					 const struct bpf_fib_lookup *found,
+					 struct bpf_fib_lookup *again)
 {
-	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	again->tot_len = 0xffff;
+	rc = bpf_fib_lookup(ctx, again, sizeof(*again), 0);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		nh->mtu = again->mtu_result;
+	else if (rc == BPF_FIB_LKUP_RET_SUCCESS && again->ifindex == found->ifindex)
+		nh->mtu = 0xffff;
+	else
+		return; /* the route changed under us: the next packet looks again */
+	nh->ifindex = found->ifindex;
+	__builtin_memcpy(nh->dmac, found->dmac, ETH_ALEN);
+	__builtin_memcpy(nh->smac, found->smac, ETH_ALEN);
+	nh->gen = gen;
+}
+
+/* By the kernel's FIB, and a NAT rule's next hop (nh) kept for later. */
+static __always_inline int fwd_lookup(struct xdp_md *ctx, struct vxp_pkt *p, struct vxp_nexthop *nh)
+{
+	struct bpf_fib_lookup fib = {}, again;
+	__u32 gen = vxp_nh_gen;
 	int rc;
 
 	rc = fib_prepare(ctx, p, &fib);
 	if (rc != VXP_CONTINUE)
 		return rc;
+	if (nh)
+		again = fib;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return fwd_too_big(ctx, p, &fib);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return fib_failed(&fib, rc);
-	if (bpf_redirect_map(&vxp_tx_ports, fib.ifindex, XDP_PASS) != XDP_REDIRECT)
-		return VXP_REASON_NO_TX_PORT;
-	if (set_macs(ctx, fib.dmac, fib.smac) || decrement_ttl(ctx, p))
-		return VXP_REASON_INTERNAL;
-	return VXP_REASON_FORWARDED;
+	if (nh)
+		nexthop_keep(ctx, nh, gen, &fib, &again);
+	return fwd_redirect(ctx, p, fib.ifindex, fib.dmac, fib.smac);
+}
+
+/*
+ * Step 6. A NAT rule's packets go by the next hop its earlier packets found,
+ * while the generation it was found in is in force and the packet fits its
+ * MTU: no FIB lookup. Anything else (unmatched traffic, a new generation, an
+ * oversize packet) asks the FIB.
+ */
+static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
+{
+	struct vxp_rule_state *rs = p->rule;
+
+	if (!rs)
+		return fwd_lookup(ctx, p, NULL);
+	if (rs->nh.gen == vxp_nh_gen && p->ip_len <= rs->nh.mtu)
+		return fwd_redirect(ctx, p, rs->nh.ifindex, rs->nh.dmac, rs->nh.smac);
+	return fwd_lookup(ctx, p, &rs->nh);
 }
 
 /* Whatever the kernel takes over must be addressed to the ingress interface's
@@ -226,11 +294,11 @@ static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
  * multicast). A MAC not known yet (all zero) is no address at all. */
 static __always_inline int vxp_kernel_handover(struct xdp_md *ctx, const struct vxp_pkt *p)
 {
-	struct vxp_ingress in = vxp_in;
+	const __u8 *mac = vxp_in.mac;
 
-	if (!(in.mac[0] | in.mac[1] | in.mac[2] | in.mac[3] | in.mac[4] | in.mac[5]))
-		return -1;
-	return set_macs(ctx, in.mac, p->inner_smac);
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return VXP_REASON_INTERNAL;
+	return set_macs(ctx, mac, p->inner_smac);
 }
 
 #endif /* VXP_FORWARD_H */

@@ -13,7 +13,7 @@
 
 /* Hop-by-hop, destination options, routing and AH headers: 8 bytes at
  * least; the routing header's own fields open it. */
-struct ipv6_ext_hdr {
+struct vxp_ipv6_ext_hdr {
 	__u8 nexthdr;
 	__u8 hdrlen;
 	__u8 routing_type;
@@ -21,7 +21,7 @@ struct ipv6_ext_hdr {
 	__u32 data;
 };
 
-struct ipv6_frag_hdr {
+struct vxp_ipv6_frag_hdr {
 	__u8 nexthdr;
 	__u8 reserved;
 	__be16 frag_off; /* offset << 3 | M flag */
@@ -32,8 +32,8 @@ struct ipv6_frag_hdr {
  * cannot follow. */
 #define VXP_PKT_OFF_MAX 0x3fff
 
-#define IPV6_FRAG_OFFSET 0xfff8
-#define IPV6_FRAG_MF	 0x0001
+#define VXP_IPV6_FRAG_OFFSET 0xfff8
+#define VXP_IPV6_FRAG_MF     0x0001
 
 /* Ports of a TCP or UDP header that lies inside both the frame and the IP
  * length (limit); a header cut short by the IP length is malformed. */
@@ -74,14 +74,15 @@ static __always_inline int inner_ipv4(struct vxp_pkt *p, void *l3, void *end)
 		return VXP_REASON_INNER_MALFORMED;
 	if (l3 + tot > end)
 		return VXP_REASON_INNER_TRUNCATED;
+	p->ip_len = (__u16)tot;
 	p->l4_proto = iph->protocol;
-	if (iph->frag_off & bpf_htons(IP_OFFSET)) {
+	if (iph->frag_off & bpf_htons(VXP_IP_OFFSET)) {
 		p->frag = VXP_FRAG_LATER;
 		p->frag_id = iph->id;
 		p->events |= 1U << VXP_EVENT_FRAG_LATER;
 		return VXP_CONTINUE;
 	}
-	if (iph->frag_off & bpf_htons(IP_MF)) {
+	if (iph->frag_off & bpf_htons(VXP_IP_MF)) {
 		p->frag = VXP_FRAG_FIRST;
 		p->frag_id = iph->id;
 		p->events |= 1U << VXP_EVENT_FRAG_FIRST;
@@ -106,6 +107,7 @@ static __always_inline bool ipv6_is_ext(__u8 nexthdr)
 /* What the walk over IPv6 extension headers found. */
 struct vxp_ext_walk {
 	__u32 tot;   /* in: the IP length */
+	__u32 off;   /* out: where what follows the chain starts, from the IP header */
 	__u8 proto;  /* in: the fixed header's next header; out: what follows */
 	__u8 frag;   /* out: enum vxp_frag_kind */
 	__u8 routed; /* out: a routing header with segments left */
@@ -113,53 +115,53 @@ struct vxp_ext_walk {
 	__be32 frag_id;
 };
 
-/* One header of the chain (not a fragment header); returns its length, or a
- * negative reason. AH counts 4-byte units less two (RFC 4302), the others
- * 8-byte units less one. */
-static __always_inline int ipv6_ext_len(struct vxp_ext_walk *w, void *l3, __u32 off, void *end)
+/* One header of the chain (not a fragment header): w->off moves past it.
+ * AH counts 4-byte units less two (RFC 4302), the others 8-byte units less
+ * one. */
+static __always_inline int ipv6_ext_next(struct vxp_ext_walk *w, void *l3, void *end)
 {
-	struct ipv6_ext_hdr *eh;
+	struct vxp_ipv6_ext_hdr *eh;
 	__u8 type = w->proto;
 
 	/* inside the payload length, which lies inside the frame */
-	if (off + sizeof(*eh) > w->tot)
-		return -VXP_REASON_INNER_MALFORMED;
-	eh = l3 + (off & 0xffff);
+	if (w->off + sizeof(*eh) > w->tot)
+		return VXP_REASON_INNER_MALFORMED;
+	eh = l3 + (w->off & 0xffff);
 	if ((void *)(eh + 1) > end)
-		return -VXP_REASON_INNER_TRUNCATED;
+		return VXP_REASON_INNER_TRUNCATED;
 	w->proto = eh->nexthdr;
 	if (type == IPPROTO_ROUTING && eh->segments_left)
 		w->routed = 1;
-	if (type == IPPROTO_AH)
-		return (eh->hdrlen + 2) * 4;
-	return (eh->hdrlen + 1) * 8;
+	w->off += type == IPPROTO_AH ? (eh->hdrlen + 2) * 4 : (eh->hdrlen + 1) * 8;
+	return VXP_CONTINUE;
 }
 
-/* A fragment header; returns its length, or a negative reason. What follows
- * a later fragment's header is the middle of the datagram, not headers (RFC
- * 8200 4.5): the walk ends there. */
-static __always_inline int ipv6_frag_len(struct vxp_ext_walk *w, void *l3, __u32 off, void *end)
+/* A fragment header: w->off moves past it. What follows a later fragment's
+ * header is the middle of the datagram, not headers (RFC 8200 4.5): the walk
+ * ends there. */
+static __always_inline int ipv6_frag_next(struct vxp_ext_walk *w, void *l3, void *end)
 {
-	struct ipv6_frag_hdr *fh;
+	struct vxp_ipv6_frag_hdr *fh;
 
-	if (off + sizeof(*fh) > w->tot)
-		return -VXP_REASON_INNER_MALFORMED;
-	fh = l3 + (off & 0xffff);
+	if (w->off + sizeof(*fh) > w->tot)
+		return VXP_REASON_INNER_MALFORMED;
+	fh = l3 + (w->off & 0xffff);
 	if ((void *)(fh + 1) > end)
-		return -VXP_REASON_INNER_TRUNCATED;
+		return VXP_REASON_INNER_TRUNCATED;
 	w->proto = fh->nexthdr;
 	w->frag_id = fh->id;
-	if (fh->frag_off & bpf_htons(IPV6_FRAG_OFFSET))
+	if (fh->frag_off & bpf_htons(VXP_IPV6_FRAG_OFFSET))
 		w->frag = VXP_FRAG_LATER;
-	else if (fh->frag_off & bpf_htons(IPV6_FRAG_MF))
+	else if (fh->frag_off & bpf_htons(VXP_IPV6_FRAG_MF))
 		w->frag = VXP_FRAG_FIRST;
-	return sizeof(*fh);
+	w->off += sizeof(*fh);
+	return VXP_CONTINUE;
 }
 
 /*
- * Walks extension headers to the L4 header or a later fragment's data;
- * returns the offset of what follows from the inner L3 header, or a negative
- * reason. A chain longer than VXP_IPV6_EXT_MAX fails closed: without its
+ * Walks extension headers to the L4 header or a later fragment's data, whose
+ * offset from the inner L3 header it leaves in w->off; returns VXP_CONTINUE
+ * or a reason. A chain longer than VXP_IPV6_EXT_MAX fails closed: without its
  * transport header, NAT cannot know where the packet should go.
  *
  * A global function: the verifier checks it once, on its own, and the
@@ -172,36 +174,34 @@ __attribute__((noinline)) int vxp_ipv6_exts(struct xdp_md *ctx, struct vxp_ext_w
 {
 	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 off = sizeof(struct ipv6hdr);
-	int i, len;
+	int i, rc;
 
 	if (!w || w->tot > sizeof(struct ipv6hdr) + 0xffff)
-		return -VXP_REASON_INTERNAL;
+		return VXP_REASON_INTERNAL;
+	w->off = sizeof(struct ipv6hdr);
 	for (i = 0; i < VXP_IPV6_EXT_MAX; i++) {
 		if (!ipv6_is_ext(w->proto))
 			break;
 		if (w->proto == IPPROTO_FRAGMENT)
-			len = ipv6_frag_len(w, l3, off, end);
+			rc = ipv6_frag_next(w, l3, end);
 		else
-			len = ipv6_ext_len(w, l3, off, end);
-		if (len < 0)
-			return len;
-		off += len;
-		if (off > w->tot)
-			return -VXP_REASON_INNER_MALFORMED;
+			rc = ipv6_ext_next(w, l3, end);
+		if (rc != VXP_CONTINUE)
+			return rc;
+		if (w->off > w->tot)
+			return VXP_REASON_INNER_MALFORMED;
 		if (w->frag == VXP_FRAG_LATER)
-			return (int)off;
+			return VXP_CONTINUE;
 	}
-	if (ipv6_is_ext(w->proto))
-		return -VXP_REASON_INNER_TOO_DEEP;
-	return (int)off;
+	return ipv6_is_ext(w->proto) ? VXP_REASON_INNER_TOO_DEEP : VXP_CONTINUE;
 }
 
 static __always_inline int inner_ipv6(struct xdp_md *ctx, struct vxp_pkt *p, void *l3, void *end)
 {
 	struct ipv6hdr *ip6h = l3;
 	struct vxp_ext_walk w = {};
-	int off;
+	__u32 off;
+	int rc;
 
 	if ((void *)(ip6h + 1) > end)
 		return VXP_REASON_INNER_TRUNCATED;
@@ -211,9 +211,11 @@ static __always_inline int inner_ipv6(struct xdp_md *ctx, struct vxp_pkt *p, voi
 	if (l3 + w.tot > end)
 		return VXP_REASON_INNER_TRUNCATED;
 	w.proto = ip6h->nexthdr;
-	off = vxp_ipv6_exts(ctx, &w);
-	if (off < 0)
-		return -off;
+	p->ip_len = (__u16)w.tot; /* the frame holds it: no more than 16 bits */
+	rc = vxp_ipv6_exts(ctx, &w);
+	if (rc != VXP_CONTINUE)
+		return rc;
+	off = w.off;
 	p->l4_proto = w.proto;
 	p->frag = w.frag;
 	p->frag_id = w.frag_id;

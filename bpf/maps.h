@@ -21,6 +21,10 @@ struct vxp_settings vxp_cfg = {
  * the mmap'ed .bss (all zero at load). */
 struct vxp_ingress vxp_in;
 
+/* The generation of next hops in force (struct vxp_nexthop), in .bss too:
+ * the daemon sets it after load and moves it on, never to 0. */
+__u32 vxp_nh_gen;
+
 /* VNI allow-list, one bit per VNI: word vni / 64, bit vni % 64. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -80,14 +84,25 @@ struct {
 	__type(value, struct vxp_stats);
 } vxp_stats SEC(".maps");
 
+/* Per rule slot (the NAT value's rule_id): counters and the next hop to its
+ * target, per CPU, so that the program alone writes what it reads. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VXP_RULE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct vxp_rule_state);
+} vxp_rules SEC(".maps");
+
 /* Sampled feature records (contract step 8), for the daemon to hand on. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, VXP_FEATURES_RING);
 } vxp_features SEC(".maps");
 
-/* A step returns this to let the next one run, or a reason to stop. */
-#define VXP_CONTINUE (-1)
+/* A step returns a reason (enum vxp_reason) that ends the packet's way,
+ * VXP_NOT_OURS, or this to let the next one run: never a negative number,
+ * never an offset. */
+#define VXP_CONTINUE VXP_REASON__COUNT
 
 enum vxp_frag_kind {
 	VXP_FRAG_NONE,
@@ -107,10 +122,12 @@ struct vxp_pkt {
 	__be32 frag_id;
 	__be16 sport; /* valid for TCP and UDP unless frag is LATER */
 	__be16 dport;
-	/* an IPv6 routing header with segments left: the L4 checksum covers the
-	 * final destination, not the address NAT rewrites (RFC 8200 8.1) */
+	/* an IPv6 routing header with segments left: NAT cannot deliver it
+	 * (step_nat) */
 	__u8 routed;
-	void *l4; /* after decapsulation; NULL when no ports */
+	__u16 ip_len;		     /* inner IP length, header included */
+	void *l4;		     /* after decapsulation; NULL when no ports */
+	struct vxp_rule_state *rule; /* the NAT rule applied, if any */
 };
 
 #endif /* VXP_MAPS_H */

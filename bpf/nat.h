@@ -16,6 +16,8 @@ static __always_inline __u8 pkt_family(const struct vxp_pkt *p)
 	return p->l3_proto == bpf_htons(ETH_P_IP) ? VXP_AF_INET : VXP_AF_INET6;
 }
 
+/* The inner source (when saddr is not NULL) and destination addresses into
+ * zeroed unions; VXP_CONTINUE, or a reason. */
 static __always_inline int inner_addrs(struct xdp_md *ctx, const struct vxp_pkt *p,
 				       union vxp_addr *saddr, union vxp_addr *daddr)
 {
@@ -26,22 +28,25 @@ static __always_inline int inner_addrs(struct xdp_md *ctx, const struct vxp_pkt 
 
 	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
 		if ((void *)(iph + 1) > end)
-			return -1;
-		saddr->v4 = iph->saddr;
+			return VXP_REASON_INTERNAL;
+		if (saddr)
+			saddr->v4 = iph->saddr;
 		daddr->v4 = iph->daddr;
-		return 0;
+		return VXP_CONTINUE;
 	}
 	if ((void *)(ip6h + 1) > end)
-		return -1;
-	__builtin_memcpy(saddr, &ip6h->saddr, sizeof(*saddr));
+		return VXP_REASON_INTERNAL;
+	if (saddr)
+		__builtin_memcpy(saddr, &ip6h->saddr, sizeof(*saddr));
 	__builtin_memcpy(daddr, &ip6h->daddr, sizeof(*daddr));
-	return 0;
+	return VXP_CONTINUE;
 }
 
 /* The port's zero-address entry says whether address rules exist and whether
- * it is itself a rule; see struct vxp_nat_key. */
-static __always_inline struct vxp_nat_value *nat_find(void *table, struct vxp_nat_key *key,
-						      const union vxp_addr *daddr)
+ * it is itself a rule; see struct vxp_nat_key. The destination address is
+ * read only for a port that has address rules. */
+static __always_inline struct vxp_nat_value *nat_find(struct xdp_md *ctx, const struct vxp_pkt *p,
+						      void *table, struct vxp_nat_key *key)
 {
 	struct vxp_nat_value *port, *exact;
 
@@ -49,7 +54,8 @@ static __always_inline struct vxp_nat_value *nat_find(void *table, struct vxp_na
 	if (!port)
 		return NULL;
 	if (port->flags & VXP_NAT_F_ADDR_RULES) {
-		key->daddr = *daddr;
+		if (inner_addrs(ctx, p, NULL, &key->daddr) != VXP_CONTINUE)
+			return NULL;
 		exact = bpf_map_lookup_elem(table, key);
 		__builtin_memset(&key->daddr, 0, sizeof(key->daddr));
 		/* to the unspecified address the lookup finds the marker
@@ -61,8 +67,7 @@ static __always_inline struct vxp_nat_value *nat_find(void *table, struct vxp_na
 }
 
 /* Destination port rules before source port rules. */
-static __always_inline struct vxp_nat_value *nat_lookup(const struct vxp_pkt *p,
-							const union vxp_addr *daddr)
+static __always_inline struct vxp_nat_value *nat_lookup(struct xdp_md *ctx, const struct vxp_pkt *p)
 {
 	struct vxp_nat_key key = {};
 	struct vxp_nat_value *v;
@@ -76,12 +81,12 @@ static __always_inline struct vxp_nat_value *nat_lookup(const struct vxp_pkt *p,
 	key.proto = p->l4_proto;
 	key.match = VXP_NAT_MATCH_DST;
 	key.port = p->dport;
-	v = nat_find(table, &key, daddr);
+	v = nat_find(ctx, p, table, &key);
 	if (v)
 		return v;
 	key.match = VXP_NAT_MATCH_SRC;
 	key.port = p->sport;
-	return nat_find(table, &key, daddr);
+	return nat_find(ctx, p, table, &key);
 }
 
 /* L4 checksum and port; diff already holds the pseudo-header change. A zero
@@ -114,8 +119,20 @@ static __always_inline void nat_rewrite_l4(struct vxp_pkt *p, void *end, __u64 d
 	p->dport = port;
 }
 
+/* The rule's state: its counters, and its next hop for step_forward(). */
+static __always_inline void nat_count(struct vxp_pkt *p, __u32 rule)
+{
+	struct vxp_rule_state *rs = bpf_map_lookup_elem(&vxp_rules, &rule);
+
+	p->rule = rs;
+	if (rs && !(vxp_cfg.flags & VXP_SETTINGS_NO_RULE_COUNTS)) {
+		rs->packets++;
+		rs->bytes += p->len;
+	}
+}
+
 static __always_inline int nat_apply(struct xdp_md *ctx, struct vxp_pkt *p,
-				     const union vxp_addr *addr, __be16 port)
+				     const union vxp_addr *addr, __be16 port, __u32 rule)
 {
 	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
 	void *end = (void *)(long)ctx->data_end;
@@ -136,24 +153,20 @@ static __always_inline int nat_apply(struct xdp_md *ctx, struct vxp_pkt *p,
 	} else {
 		if ((void *)(ip6h + 1) > end)
 			return VXP_REASON_INTERNAL;
-		/* with a routing header under way, the pseudo header holds the
-		 * final destination, which stays: only the port moves the sum */
-		if (!p->routed) {
 #pragma unroll
-			for (i = 0; i < 4; i++)
-				diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i],
-						   addr->v6[i]);
-		}
+		for (i = 0; i < 4; i++)
+			diff = csum_diff32(diff, ip6h->daddr.in6_u.u6_addr32[i], addr->v6[i]);
 		__builtin_memcpy(&ip6h->daddr, addr, sizeof(*addr));
 	}
 	if (p->l4)
 		nat_rewrite_l4(p, end, diff, port);
 	p->events |= 1U << VXP_EVENT_NAT_HIT;
+	nat_count(p, rule);
 	return VXP_CONTINUE;
 }
 
-static __always_inline void frag_key(struct vxp_frag_key *key, const struct vxp_pkt *p,
-				     const union vxp_addr *saddr, const union vxp_addr *daddr)
+static __always_inline int frag_key(struct xdp_md *ctx, struct vxp_frag_key *key,
+				    const struct vxp_pkt *p)
 {
 	__builtin_memset(key, 0, sizeof(*key));
 	key->family = pkt_family(p);
@@ -162,8 +175,7 @@ static __always_inline void frag_key(struct vxp_frag_key *key, const struct vxp_
 	if (key->family == VXP_AF_INET)
 		key->proto = p->l4_proto;
 	key->id = p->frag_id;
-	key->saddr = *saddr;
-	key->daddr = *daddr;
+	return inner_addrs(ctx, p, &key->saddr, &key->daddr);
 }
 
 /* No rule applies: forwarded as it is, or dropped when so configured. */
@@ -209,7 +221,7 @@ static __always_inline int nat_frag_later(struct xdp_md *ctx, struct vxp_pkt *p,
 		return frag_may_have_ports(p) ? VXP_REASON_FRAG_ORPHAN : nat_unmatched();
 	copy = *fv; /* the LRU may reuse the element under us */
 	if (copy.action == VXP_FRAG_NAT)
-		return nat_apply(ctx, p, &copy.addr, 0);
+		return nat_apply(ctx, p, &copy.addr, 0, copy.rule);
 	if (copy.action == VXP_FRAG_DROP)
 		return copy.reason;
 	return nat_unmatched();
@@ -228,6 +240,7 @@ static __always_inline void frag_remember(struct vxp_pkt *p, const struct vxp_fr
 		fval.reason = (__u8)drop;
 	} else if (v) {
 		fval.action = VXP_FRAG_NAT;
+		fval.rule = (__u16)v->rule_id;
 		fval.addr = v->addr;
 	}
 	if (bpf_map_update_elem(&vxp_frag, key, &fval, BPF_ANY))
@@ -251,26 +264,33 @@ static __always_inline int udp6_no_csum(struct xdp_md *ctx, const struct vxp_pkt
 	return uh->check ? VXP_CONTINUE : VXP_REASON_INNER_UDP6_NO_CSUM;
 }
 
-/* Step 4. */
+/*
+ * Step 4. A packet a rule matches while an IPv6 routing header has segments
+ * left is dropped, with the rest of its datagram: its destination is the next
+ * segment, not the host it is for, and at the collector the routing header
+ * would send it on or have it discarded with ICMP toward the inner source
+ * (type 0 and unknown types, RFC 8200 4.4), never to the collector's socket.
+ * Its L4 checksum covers the final destination (RFC 8200 8.1), which a
+ * malformed header may not even hold.
+ */
 static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 {
-	union vxp_addr saddr = {}, daddr = {};
 	struct vxp_nat_value *v = NULL;
 	struct vxp_frag_key fkey;
 	int drop = VXP_CONTINUE;
 
 	if (p->frag == VXP_FRAG_NONE && !has_ports(p->l4_proto))
 		return nat_unmatched();
-	if (inner_addrs(ctx, p, &saddr, &daddr))
+	if (p->frag != VXP_FRAG_NONE && frag_key(ctx, &fkey, p) != VXP_CONTINUE)
 		return VXP_REASON_INTERNAL;
-	if (p->frag != VXP_FRAG_NONE)
-		frag_key(&fkey, p, &saddr, &daddr);
 	if (p->frag == VXP_FRAG_LATER)
 		return nat_frag_later(ctx, p, &fkey);
 	if (has_ports(p->l4_proto)) {
 		drop = udp6_no_csum(ctx, p);
 		if (drop == VXP_CONTINUE)
-			v = nat_lookup(p, &daddr);
+			v = nat_lookup(ctx, p);
+		if (v && p->routed)
+			drop = VXP_REASON_INNER_ROUTED;
 	}
 	if (p->frag == VXP_FRAG_FIRST)
 		frag_remember(p, &fkey, v, drop);
@@ -278,7 +298,7 @@ static __always_inline int step_nat(struct xdp_md *ctx, struct vxp_pkt *p)
 		return drop;
 	if (!v)
 		return nat_unmatched();
-	return nat_apply(ctx, p, &v->addr, v->port);
+	return nat_apply(ctx, p, &v->addr, v->port, v->rule_id);
 }
 
 #endif /* VXP_NAT_H */

@@ -18,27 +18,27 @@
  * routing, fragment, AH, destination options), with room for two more. */
 #define VXP_IPV6_EXT_MAX 8
 
-struct cursor {
+struct vxp_cursor {
 	void *pos;
 	void *end;
 };
 
-struct vlan_hdr {
+struct vxp_vlan_hdr {
 	__be16 tci;
 	__be16 proto;
 };
 
-struct vxlan_hdr {
+struct vxp_vxlan_hdr {
 	__be32 flags;
 	__be32 vni; /* upper 24 bits */
 };
 
-#define VXLAN_FLAG_I 0x08000000U
+#define VXP_VXLAN_FLAG_I 0x08000000U
 
 /* IPv4 frag_off bits (the kernel keeps these out of its UAPI) */
-#define IP_DF	  0x4000
-#define IP_MF	  0x2000
-#define IP_OFFSET 0x1fff
+#define VXP_IP_DF     0x4000
+#define VXP_IP_MF     0x2000
+#define VXP_IP_OFFSET 0x1fff
 
 static __always_inline int proto_is_vlan(__be16 proto)
 {
@@ -47,10 +47,10 @@ static __always_inline int proto_is_vlan(__be16 proto)
 
 /* Ethernet and up to VXP_VLAN_MAX tags; returns the ethertype that follows them
  * (network order), which is still a VLAN type when there were more tags. */
-static __always_inline int parse_ethhdr(struct cursor *c, struct ethhdr **ret_eth)
+static __always_inline int parse_ethhdr(struct vxp_cursor *c, struct ethhdr **ret_eth)
 {
 	struct ethhdr *eth = c->pos;
-	struct vlan_hdr *vlh;
+	struct vxp_vlan_hdr *vlh;
 	__be16 proto;
 	int i;
 
@@ -73,7 +73,7 @@ static __always_inline int parse_ethhdr(struct cursor *c, struct ethhdr **ret_et
 }
 
 /* IPv4 header of any IHL; returns the L4 protocol. */
-static __always_inline int parse_iphdr(struct cursor *c, struct iphdr **ret_iph)
+static __always_inline int parse_iphdr(struct vxp_cursor *c, struct iphdr **ret_iph)
 {
 	struct iphdr *iph = c->pos;
 	int hlen;
@@ -93,7 +93,7 @@ static __always_inline int parse_iphdr(struct cursor *c, struct iphdr **ret_iph)
 }
 
 /* Fixed IPv6 header only; returns its next header. */
-static __always_inline int parse_ipv6hdr(struct cursor *c, struct ipv6hdr **ret_ip6h)
+static __always_inline int parse_ipv6hdr(struct vxp_cursor *c, struct ipv6hdr **ret_ip6h)
 {
 	struct ipv6hdr *ip6h = c->pos;
 

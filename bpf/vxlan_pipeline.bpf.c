@@ -21,10 +21,10 @@ static __always_inline int step_account(struct xdp_md *ctx, struct vxp_pkt *p, i
 
 	if (reason == VXP_NOT_OURS)
 		return XDP_PASS;
-	if (reason < 0 || reason >= VXP_REASON__COUNT)
+	if ((__u32)reason >= VXP_REASON__COUNT) /* a step let the packet through */
 		reason = VXP_REASON_INTERNAL;
 	outcome = vxp_reason_outcome(reason);
-	if (outcome == VXP_OUTCOME_KERNEL && vxp_kernel_handover(ctx, p)) {
+	if (outcome == VXP_OUTCOME_KERNEL && vxp_kernel_handover(ctx, p) != VXP_CONTINUE) {
 		reason = VXP_REASON_INTERNAL;
 		outcome = VXP_OUTCOME_DROP;
 	}

@@ -10,7 +10,7 @@
 /* The maps' layout: bump it with any change to a map's key, value or meaning,
  * so that a restarted daemon never reuses a map from systemd's fd store that
  * it would misread (src/daemon/datapath.c). */
-#define VXP_ABI_VERSION		 2
+#define VXP_ABI_VERSION		 3
 #define VXP_DF_THRESHOLD_DEFAULT 1400
 /* A DF threshold at or above this never clears DF: no IPv4 packet is longer. */
 #define VXP_DF_THRESHOLD_OFF 65535
@@ -20,8 +20,12 @@
 #define VXP_NAT_ENTRIES_MAX   8192			 /* per table, rules plus port markers */
 #define VXP_FRAG_ENTRIES_MAX  16384
 #define VXP_TX_PORTS_MAX      64
-#define VXP_NEIGH_ENTRIES_MAX 256	   /* next hops waiting for resolution */
-#define VXP_FEATURES_RING     (256 * 1024) /* bytes: about 4600 records */
+#define VXP_NEIGH_ENTRIES_MAX 256  /* next hops waiting for resolution */
+#define VXP_RULES_MAX	      8192 /* NAT rules as configured */
+/* Slots of vxp_rules: a reload that replaces every rule needs as many slots
+ * that no rule in force holds as there are rules. */
+#define VXP_RULE_SLOTS	  (2 * VXP_RULES_MAX)
+#define VXP_FEATURES_RING (256 * 1024) /* bytes: about 4600 records */
 /* The program wakes the ring's reader only once this much waits in it; the
  * reader also drains it every VXP_FEATURES_DRAIN_MS. A wake-up per record
  * costs the sending CPU microseconds (an irq_work and a cross-CPU wake). */
@@ -51,6 +55,7 @@
 	X(INNER_NOT_IP, DROP, "inner_not_ip")                   \
 	X(INNER_TOO_DEEP, DROP, "inner_headers_too_deep")       \
 	X(INNER_UDP6_NO_CSUM, DROP, "inner_udp6_zero_checksum") \
+	X(INNER_ROUTED, DROP, "inner_routing_header")           \
 	X(FRAG_ORPHAN, DROP, "frag_orphan")                     \
 	X(NAT_UNMATCHED, DROP, "nat_unmatched")                 \
 	X(BLACKHOLE, DROP, "blackhole")                         \
@@ -84,8 +89,9 @@ enum vxp_reason {
 
 /* Everything else is not ours: returned with XDP_PASS, unchanged and not
  * counted, so that traffic pays nothing for a counter nobody needs (the
- * interface's own counters have it). */
-#define VXP_NOT_OURS (-2)
+ * interface's own counters have it). Like every value the program's steps
+ * return, it is no negative number; it lies beyond the counted reasons. */
+#define VXP_NOT_OURS (VXP_REASON__COUNT + 1)
 
 static inline enum vxp_outcome vxp_reason_outcome(int reason)
 {
@@ -133,6 +139,8 @@ struct vxp_stats {
 
 /* Settings reload may change; they live in the program's .data (vxp_cfg). */
 #define VXP_SETTINGS_ANY_VNI (1U << 0) /* accept every VNI, ignore vxp_vni */
+/* Leave the per-rule counters alone: what make bench-prog compares them with. */
+#define VXP_SETTINGS_NO_RULE_COUNTS (1U << 2)
 /* Drop inner packets no NAT rule matched, instead of forwarding them to their
  * original destination: a mirror target that forwards them replays mirrored
  * traffic onto the network it came from. */
@@ -200,7 +208,32 @@ struct vxp_nat_value {
 	union vxp_addr addr; /* new inner destination address */
 	__be16 port;	     /* new destination port, 0 keeps it */
 	__u16 flags;
-	__u32 rule_id; /* position in the configuration, for reports */
+	/* the rule's slot in vxp_rules: the daemon keeps a rule's slot while
+	 * the rule stays, across reloads and restarts */
+	__u32 rule_id;
+};
+
+/*
+ * The next hop to a rule's target as bpf_fib_lookup found it for the rule's
+ * last packet on this CPU, valid while gen is the generation now in force
+ * (vxp_nh_gen in the program's .bss): the daemon moves it on at every
+ * route, neighbour, link or address event, and once a second.
+ */
+struct vxp_nexthop {
+	__u32 gen; /* never 0, which the generation skips */
+	__u32 ifindex;
+	__u16 mtu; /* the route's: longer packets go the kernel's way */
+	__u8 dmac[6];
+	__u8 smac[6];
+	__u16 pad;
+};
+
+/* A NAT rule's state, per CPU, by its slot: what it matched (frames as
+ * received, like the reason counters) and its next hop. */
+struct vxp_rule_state {
+	__u64 packets;
+	__u64 bytes;
+	struct vxp_nexthop nh;
 };
 
 /* Contract step 8: one sampled decapsulated packet, as it arrived (before
@@ -251,7 +284,7 @@ struct vxp_neigh_key {
 struct vxp_frag_value {
 	__u8 action; /* enum vxp_frag_action */
 	__u8 reason; /* VXP_FRAG_DROP: the first fragment's reason */
-	__u16 pad;
+	__u16 rule;  /* VXP_FRAG_NAT: the rule's slot */
 	union vxp_addr addr;
 };
 

@@ -284,6 +284,8 @@ static int ipv6_exts(const uint8_t *ip, struct model_frame *m, size_t *ret_off)
 			continue;
 		}
 		m->proto = ip[off];
+		if (type == IPPROTO_ROUTING && ip[off + 3])
+			m->routed = true;
 		off += type == IPPROTO_AH ? ((size_t)ip[off + 1] + 2) * 4
 					  : ((size_t)ip[off + 1] + 1) * 8;
 		if (off > m->tot)
@@ -416,6 +418,13 @@ static int step4(const struct model_settings *set, const uint8_t *ip, struct mod
 	}
 	if (is_tcp_udp(m->proto))
 		r = model_nat_lookup(set, m->family, m->proto, m->sport, m->dport, m->daddr);
+	if (r >= 0 && m->routed) {
+		/* README step 4: a rule cannot deliver a packet whose routing
+		 * header sends it on */
+		if (m->frag == MODEL_FRAG_FIRST)
+			frag_remember(m, VXP_REASON_INNER_ROUTED);
+		return VXP_REASON_INNER_ROUTED;
+	}
 	m->nat.rule = r;
 	if (r >= 0) {
 		m->nat.hit = true;

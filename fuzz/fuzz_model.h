@@ -49,7 +49,8 @@ struct model_frame {
 	uint32_t tot; /* IP length, header included */
 	uint32_t ihl; /* IPv4 header bytes */
 	uint8_t proto;
-	int n_ext; /* IPv6 extension headers walked */
+	int n_ext;   /* IPv6 extension headers walked */
+	bool routed; /* IPv6: a routing header with segments left on the way */
 	enum model_frag frag;
 	uint32_t frag_id;
 	uint8_t frag_nh; /* IPv4 protocol, or the IPv6 fragment header's next header */

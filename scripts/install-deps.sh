@@ -32,6 +32,7 @@ esac
 # packages: debhelper, lintian, devscripts (hardening-check), rpm and rpmlint
 #           to build and check them; debootstrap and systemd-container for the
 #           booted-systemd system test
+# bench:    gnuplot (no X11) for make bench's bar chart
 # operators: promtool (Debian's prometheus package; Fedora's
 #           golang-github-prometheus) for the alert rules and dashboard, podman
 #           (and runc, for hosts whose cgroup layout crun refuses) to build and
@@ -42,14 +43,14 @@ DEB_PKGS="gcc make autoconf automake pkg-config clang llvm
 	libpcap-dev iproute2 procps ethtool curl tshark nftables groff-base
 	shellcheck python3-yaml cloud-init valgrind
 	dpkg-dev debhelper lintian devscripts rpm rpmlint debootstrap systemd-container
-	prometheus podman runc"
+	prometheus podman runc gnuplot-nox"
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config clang llvm
 	libbpf-devel elfutils-libelf-devel zlib-devel libconfig-devel systemd-devel libmicrohttpd-devel
 	libcurl-devel jansson-devel libmnl-devel
 	libcap-devel libpcap-devel iproute procps-ng ethtool curl bpftool wireshark-cli nftables
 	groff-base ShellCheck python3-pyyaml cloud-init valgrind compiler-rt
 	dpkg-dev debhelper lintian devscripts rpm-build rpmlint debootstrap systemd-container
-	golang-github-prometheus podman runc"
+	golang-github-prometheus podman runc gnuplot-minimal"
 
 deb_missing() {
 	for p in $DEB_PKGS; do

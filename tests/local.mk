@@ -39,6 +39,7 @@ UNIT_TESTS = \
 	tests/unit/test_http_conns \
 	tests/unit/test_netdev \
 	tests/unit/test_notify \
+	tests/unit/test_nat_slots \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt \
 	tests/unit/test_unix_listen
@@ -48,6 +49,7 @@ BPF_TESTS = \
 	tests/bpf/test_decap \
 	tests/bpf/test_nat \
 	tests/bpf/test_forward \
+	tests/bpf/test_nexthop \
 	tests/bpf/test_captures \
 	tests/bpf/test_sample \
 	tests/bpf/test_truncation \
@@ -68,6 +70,7 @@ NETNS_TESTS = \
 	tests/netns/test_features.sh \
 	tests/netns/test_memcheck.sh \
 	tests/netns/test_metric_names.sh \
+	tests/netns/test_nexthop.sh \
 	tests/netns/test_operator.sh \
 	tests/netns/test_preflight.sh \
 	tests/netns/test_restart.sh \
@@ -96,6 +99,7 @@ tests_unit_test_http_conns_LDADD = $(TEST_LIBS)
 tests_unit_test_httpc_LDADD = tests/lib/libvxptest.a $(LIBVXP_LIBS)
 tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)
+tests_unit_test_nat_slots_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
 tests_unit_test_unix_listen_LDADD = $(TEST_LIBS)
 # its bind() wrapped, to play another daemon binding the path at the same moment
@@ -107,6 +111,7 @@ tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
 tests_bpf_test_nat_LDADD = $(TEST_LIBS)
 tests_bpf_test_forward_LDADD = $(TEST_LIBS)
+tests_bpf_test_nexthop_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
 tests_bpf_test_truncation_LDADD = $(TEST_LIBS)

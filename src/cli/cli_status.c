@@ -195,19 +195,43 @@ int cli_stats_show(const struct cli *c, const char *body)
 	return ret;
 }
 
+/* The daemon's count for the rule written at source, or NULL (a daemon from
+ * before per-rule counters sends none). */
+static const json_t *rule_count(const json_t *n, const char *source)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach (jpath_get(n, "rules"), i, r)
+		if (!strcmp(cli_str(r, "source", ""), source))
+			return r;
+	return NULL;
+}
+
+/* A row per entry; with the daemon's per-rule counts, each row also shows
+ * its rule's packets and bytes (every row of a port range the rule's). */
 static void print_nat(const json_t *n)
 {
+	bool counts = json_array_size(jpath_get(n, "rules")) > 0;
+	const json_t *c;
 	json_t *e;
 	size_t i;
 
-	printf("%-5s %-5s %-9s %6s  %-20s %-28s %s\n", "IP", "PROTO", "MATCH", "PORT", "DST", "TO",
-	       "RULE");
+	printf("%-5s %-5s %-9s %6s  %-20s %-28s ", "IP", "PROTO", "MATCH", "PORT", "DST", "TO");
+	if (counts)
+		printf("%16s %20s  ", "PACKETS", "BYTES");
+	printf("RULE\n");
 	json_array_foreach (jpath_get(n, "entries"), i, e) {
 		if (jpath_bool(e, "marker", false))
 			continue; /* the data plane's bookkeeping, not a rule */
-		printf("%-5s %-5s %-9s %6s  %-20s %-28s %s\n", cli_str(e, "family", "?"),
+		printf("%-5s %-5s %-9s %6s  %-20s %-28s ", cli_str(e, "family", "?"),
 		       cli_str(e, "proto", "?"), cli_str(e, "match", "?"), cli_num(e, "port", 0),
-		       cli_str(e, "dst", "any"), cli_str(e, "to", "?"), cli_str(e, "source", ""));
+		       cli_str(e, "dst", "any"), cli_str(e, "to", "?"));
+		c = counts ? rule_count(n, cli_str(e, "source", "")) : NULL;
+		if (counts)
+			printf("%16s %20s  ", c ? cli_num(c, "packets", 0) : "?",
+			       c ? cli_num(c, "bytes", 0) : "?");
+		printf("%s\n", cli_str(e, "source", ""));
 	}
 }
 

@@ -39,7 +39,21 @@ struct daemon_rates {
 	double redirect_failed; /* forwarded, then refused by the egress driver */
 };
 
+/* The rtnetlink events that move the next-hop generation on. */
+enum daemon_nh_event {
+	DAEMON_NH_EVENT_ROUTE,
+	DAEMON_NH_EVENT_NEIGH,
+	DAEMON_NH_EVENT_LINK,
+	DAEMON_NH_EVENT_ADDR,
+	DAEMON_NH_EVENT__COUNT
+};
+/* The next hops are looked up again at least this often, events or not: a
+ * safety net (checked at each statistics tick) for a change netlink did not
+ * tell. */
+#define DAEMON_NH_MAX_AGE_NS (5ULL * 1000000000ULL)
+
 struct daemon_ingress;
+struct daemon_rules;
 struct datapath;
 struct resolver;
 struct features;
@@ -58,6 +72,12 @@ struct daemon {
 	struct features *features;
 	struct daemon_ingress *ingress; /* the ingress's MAC and addresses, from netlink */
 	struct resolver *resolver;	/* has the kernel resolve next hops; NULL: none */
+	struct daemon_rules *rules;	/* the NAT rules' slots in the per-rule state */
+	/* rtnetlink events that moved the next-hop generation on, by kind
+	 * (enum daemon_nh_event), and the moves, timer included */
+	uint64_t nh_events[DAEMON_NH_EVENT__COUNT];
+	uint64_t nh_moves;
+	uint64_t nh_moved_ns; /* CLOCK_MONOTONIC of the last move */
 	int epfd, sigfd, statfd, wdfd, neighfd;
 	struct vxp_stats prev;
 	uint64_t prev_ns;

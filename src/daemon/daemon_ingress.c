@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The ingress interface as the data plane must know it, kept current from
  * rtnetlink events: its MAC (where the kernel hand-over sends frames) and its
- * addresses (contract step 1: only VXLAN to one of them is ours). */
+ * addresses (contract step 1: only VXLAN to one of them is ours); and the
+ * next-hop generation, moved on by every route, neighbour, link or address
+ * event, so that NAT rules' next hops are looked up again. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
@@ -27,6 +30,7 @@ struct ingress_addr {
 
 struct daemon_ingress {
 	struct netlink *nl;
+	bool nh_changed; /* an event since the generation last moved */
 	uint8_t mac[6];
 	/* a dump after lost events: what it showed, to remove what it did not */
 	bool syncing;
@@ -92,10 +96,33 @@ static void on_addr(struct daemon *d, const struct nl_event *ev)
 			 d->in.name, text, VXP_LOCAL_ADDRS_MAX);
 }
 
+static int nh_event_kind(int type)
+{
+	switch (type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		return DAEMON_NH_EVENT_ROUTE;
+	case RTM_NEWNEIGH:
+	case RTM_DELNEIGH:
+		return DAEMON_NH_EVENT_NEIGH;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		return DAEMON_NH_EVENT_LINK;
+	default:
+		return DAEMON_NH_EVENT_ADDR;
+	}
+}
+
 static void on_event(void *ctx, const struct nl_event *ev)
 {
 	struct daemon *d = ctx;
 
+	/* any interface's: the next hops may go anywhere */
+	d->nh_events[nh_event_kind(ev->type)]++;
+	d->ingress->nh_changed = true;
+	if (ev->type != RTM_NEWLINK && ev->type != RTM_DELLINK && ev->type != RTM_NEWADDR &&
+	    ev->type != RTM_DELADDR)
+		return;
 	if (ev->ifindex != d->in.ifindex)
 		return;
 	if (ev->type == RTM_NEWLINK || ev->type == RTM_DELLINK)
@@ -145,9 +172,33 @@ static int resync(struct daemon *d)
 	return netlink_dump(in->nl, RTM_GETLINK);
 }
 
+void daemon_nexthop_move(struct daemon *d)
+{
+	struct timespec ts;
+
+	datapath_nexthop_bump(d->dp);
+	d->nh_moves++;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	d->nh_moved_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (d->ingress)
+		d->ingress->nh_changed = false;
+}
+
+void daemon_nexthop_age(struct daemon *d)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (now - d->nh_moved_ns >= DAEMON_NH_MAX_AGE_NS)
+		daemon_nexthop_move(d);
+}
+
 int daemon_ingress_start(struct daemon *d)
 {
-	const unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+	const unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+				RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_NEIGH;
 	struct daemon_ingress *in = calloc(1, sizeof(*in));
 	int err;
 
@@ -186,10 +237,14 @@ void daemon_ingress_run(struct daemon *d)
 	int err = netlink_read(d->ingress->nl);
 
 	if (err == -ENOBUFS) {
-		log_notice("netlink dropped events about the ingress's addresses: reading them "
-			   "all again");
+		log_notice(
+			"netlink dropped events about the ingress's addresses, routes or "
+			"neighbours: reading the addresses all again, next hops looked up again");
+		d->ingress->nh_changed = true;
 		err = resync(d);
 	}
+	if (d->ingress->nh_changed)
+		daemon_nexthop_move(d);
 	if (err)
 		log_warn("Failed to follow the ingress's addresses: %s", strerror(-err));
 }

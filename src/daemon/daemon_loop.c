@@ -114,6 +114,7 @@ static void stats_tick(struct daemon *d)
 	d->prev = now;
 	d->prev_ns = t;
 	stats_log(d);
+	daemon_nexthop_age(d);
 	daemon_check_egress(d);
 	daemon_watch_health(d);
 	daemon_status(d);

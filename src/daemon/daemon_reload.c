@@ -11,6 +11,7 @@
 
 #include "daemon.h"
 #include "daemon_reload.h"
+#include "daemon_rules.h"
 #include "datapath.h"
 #include "feature_stream.h"
 #include "notify.h"
@@ -41,14 +42,21 @@ int daemon_load_config(const struct daemon_opts *o, struct pipeline_config *cfg)
 	return err;
 }
 
+/* Each rule in its slot (daemon_rules.c), so that its counters and next hop
+ * stay with it; after the swap, every rule's next hop is looked up again. */
 static int install_nat(struct daemon *d, const struct pipeline_config *cfg)
 {
+	uint32_t *slot = calloc(cfg->n_rules + 1, sizeof(*slot));
 	struct nat_entry *entries = NULL;
-	size_t *origin = NULL, n, conflict[2];
+	size_t *origin = NULL, n, conflict[2], i;
 	struct nat_rule *rules = NULL;
 	int outer, tables[2], ret;
 
-	ret = conf_nat_rules(cfg, &rules, &origin, &n);
+	ret = slot ? rules_prepare(d, cfg, slot) : -ENOMEM;
+	if (!ret)
+		ret = conf_nat_rules(cfg, &rules, &origin, &n);
+	for (i = 0; !ret && i < n; i++)
+		rules[i].id = slot[origin[i]];
 	if (!ret) {
 		entries = calloc(VXP_NAT_ENTRIES_MAX, sizeof(*entries));
 		ret = entries ? nat_table_build(rules, n, entries, VXP_NAT_ENTRIES_MAX, conflict)
@@ -58,6 +66,12 @@ static int install_nat(struct daemon *d, const struct pipeline_config *cfg)
 		datapath_nat_fds(d->dp, &outer, tables);
 		ret = nat_table_install(outer, tables, entries, (size_t)ret);
 	}
+	if (ret >= 0) {
+		rules_commit(d);
+		datapath_nexthop_bump(d->dp);
+		d->nh_moves++;
+	}
+	free(slot);
 	free(entries);
 	free(rules);
 	free(origin);

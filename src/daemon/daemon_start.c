@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "daemon_ingress.h"
 #include "daemon_reload.h"
+#include "daemon_rules.h"
 #include "daemon_start.h"
 #include "daemon_takeover.h"
 #include "datapath.h"
@@ -333,6 +334,7 @@ void daemon_shutdown(struct daemon *d)
 	d->resolver = NULL;
 	datapath_close(d->dp);
 	d->dp = NULL;
+	rules_free(d);
 	conf_free(&d->cfg);
 	if (d->epfd >= 0)
 		close(d->epfd);

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -35,6 +37,7 @@ static const char *map_loss(const char *name)
 		{ "vxp_stats", "the counters start again from zero" },
 		{ "vxp_frag", "fragments in flight lose their first fragment's NAT decision" },
 		{ "vxp_features", "feature records not yet read are lost" },
+		{ "vxp_rules", "the per-rule counters start again from zero" },
 	};
 	size_t i;
 
@@ -166,6 +169,17 @@ int datapath_store(const struct datapath *dp, struct fdstore *store)
 	return n;
 }
 
+/* A generation no earlier program left in next hops a reused vxp_rules map
+ * holds: those are looked up again. */
+static void nexthop_gen_start(struct datapath *dp)
+{
+	uint32_t gen = 0;
+
+	if (getrandom(&gen, sizeof(gen), GRND_NONBLOCK) != sizeof(gen))
+		gen = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
+	__atomic_store_n(&dp->skel->bss->vxp_nh_gen, gen ? gen : 1, __ATOMIC_RELEASE);
+}
+
 struct datapath *datapath_open(const struct datapath_opts *opts)
 {
 	struct datapath *dp;
@@ -193,6 +207,7 @@ struct datapath *datapath_open(const struct datapath_opts *opts)
 	err = vxp_bpf__load(dp->skel);
 	if (err)
 		goto err_destroy;
+	nexthop_gen_start(dp);
 	return dp;
 
 err_destroy:
@@ -402,6 +417,31 @@ void datapath_set_df_threshold(struct datapath *dp, uint32_t threshold)
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop)
 {
 	cfg_set_flag(dp, VXP_SETTINGS_DROP_UNMATCHED, drop);
+}
+
+void datapath_set_rule_counters(struct datapath *dp, bool on)
+{
+	cfg_set_flag(dp, VXP_SETTINGS_NO_RULE_COUNTS, !on);
+}
+
+int datapath_rules_fd(const struct datapath *dp)
+{
+	return bpf_map__fd(dp->skel->maps.vxp_rules);
+}
+
+uint32_t datapath_nexthop_bump(struct datapath *dp)
+{
+	uint32_t *gen = &dp->skel->bss->vxp_nh_gen;
+	uint32_t next = __atomic_load_n(gen, __ATOMIC_RELAXED) + 1;
+
+	next += !next; /* 0 is no generation */
+	__atomic_store_n(gen, next, __ATOMIC_RELEASE);
+	return next;
+}
+
+uint32_t datapath_nexthop_gen(const struct datapath *dp)
+{
+	return __atomic_load_n(&dp->skel->bss->vxp_nh_gen, __ATOMIC_ACQUIRE);
 }
 
 int datapath_count_redirect_failures(struct datapath *dp, int ifindex)

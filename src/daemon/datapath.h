@@ -48,6 +48,15 @@ int datapath_frag_fd(const struct datapath *dp);
 int datapath_neigh_fd(const struct datapath *dp);
 /* Drop what no NAT rule matches (VXP_SETTINGS_DROP_UNMATCHED), or forward it. */
 void datapath_set_drop_unmatched(struct datapath *dp, bool drop);
+/* Count packets and bytes per NAT rule (the default), or not: make bench-prog
+ * measures what counting costs. */
+void datapath_set_rule_counters(struct datapath *dp, bool on);
+/* The per-CPU array of struct vxp_rule_state, by rule slot. */
+int datapath_rules_fd(const struct datapath *dp);
+/* Moves the next-hop generation on: every NAT rule's next hop is looked up
+ * again by its next packet. Returns the generation now in force. */
+uint32_t datapath_nexthop_bump(struct datapath *dp);
+uint32_t datapath_nexthop_gen(const struct datapath *dp);
 /* Loads and attaches the programs that count, into the data plane's
  * counters, redirects the egress driver refused (BTF-typed tracepoints
  * xdp_devmap_xmit and xdp_redirect_err) for frames from ifindex, the

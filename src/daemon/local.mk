@@ -12,6 +12,7 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/daemon_ingress.c src/daemon/daemon_ingress.h \
 	src/daemon/daemon_loop.c src/daemon/daemon_loop.h \
 	src/daemon/daemon_reload.c src/daemon/daemon_reload.h \
+	src/daemon/daemon_rules.c src/daemon/daemon_rules.h \
 	src/daemon/daemon_start.c src/daemon/daemon_start.h \
 	src/daemon/daemon_takeover.c src/daemon/daemon_takeover.h \
 	src/daemon/datapath.c src/daemon/datapath.h \

@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "daemon_health.h"
+#include "daemon_rules.h"
 #include "datapath.h"
 #include "feature_stream.h"
 #include "pages.h"
@@ -120,6 +121,88 @@ static void feature_records(struct buf *b, const struct daemon *d)
 	buf_printf(b, "vxlan_pipeline_feature_readers %u\n", readers);
 }
 
+/* A label value as the text format wants it: backslash, quote and newline
+ * escaped. */
+static void label_value(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_printf(b, "\\%c", *s);
+		else if (*s == '\n')
+			buf_printf(b, "\\n");
+		else
+			buf_printf(b, "%c", *s);
+	}
+}
+
+/* Where a rule was written, as "nat.conf:3": the file's name without its
+ * directory, which every instance of a fleet shares. */
+static void rule_where(const struct conf_rule *r, char *buf, size_t size)
+{
+	const char *slash = r->src.file ? strrchr(r->src.file, '/') : NULL;
+	struct conf_src src = r->src;
+
+	if (slash)
+		src.file = slash + 1;
+	conf_src_format(&src, buf, size);
+}
+
+static void rule_labels(struct buf *b, const struct daemon *d, size_t i)
+{
+	const struct conf_rule *r = &d->cfg.rules[i];
+	char where[256], to[ADDR_STR_MAX + 8];
+
+	rule_where(r, where, sizeof(where));
+	addr_format(r->family, &r->to_addr, r->to_port, to, sizeof(to));
+	buf_printf(b, "{rule=\"");
+	label_value(b, where);
+	buf_printf(b, "\",to=\"");
+	label_value(b, to);
+	buf_printf(b, "\"}");
+}
+
+/* Per NAT rule, from the per-CPU state the program keeps by rule slot. */
+static void rule_counters(struct buf *b, const struct daemon *d)
+{
+	static const char *const names[] = { "vxlan_pipeline_nat_rule_packets_total",
+					     "vxlan_pipeline_nat_rule_bytes_total" };
+	struct vxp_counter c;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		help(b, names[k], "counter",
+		     k ? "Bytes of the frames each NAT rule matched, as received."
+		       : "Frames each NAT rule matched (later fragments included); kept "
+			 "while the rule stays across reloads.");
+		for (i = 0; i < d->cfg.n_rules; i++) {
+			if (rules_counter(d, i, &c))
+				continue;
+			buf_printf(b, "%s", names[k]);
+			rule_labels(b, d, i);
+			buf_printf(b, " %llu\n", (unsigned long long)(k ? c.bytes : c.packets));
+		}
+	}
+}
+
+/* The next hops NAT rules keep in the data plane: what moved them on. */
+static void nexthops(struct buf *b, const struct daemon *d)
+{
+	static const char *const kinds[DAEMON_NH_EVENT__COUNT] = { "route", "neighbour", "link",
+								   "address" };
+	int i;
+
+	help(b, "vxlan_pipeline_nexthop_events_total", "counter",
+	     "rtnetlink events after which NAT rules' next hops are looked up again.");
+	for (i = 0; i < DAEMON_NH_EVENT__COUNT; i++)
+		buf_printf(b, "vxlan_pipeline_nexthop_events_total{kind=\"%s\"} %llu\n", kinds[i],
+			   (unsigned long long)d->nh_events[i]);
+	help(b, "vxlan_pipeline_nexthop_generations_total", "counter",
+	     "Times the next hops were declared stale: events, reloads, and the age limit.");
+	buf_printf(b, "vxlan_pipeline_nexthop_generations_total %llu\n",
+		   (unsigned long long)d->nh_moves);
+}
+
 /* ENA counts what AWS dropped before our program saw it. */
 static void ena_allowances(struct buf *b, const struct daemon *d)
 {
@@ -197,6 +280,8 @@ static int page_metrics(void *ctx, struct buf *b)
 	counters(b, &st);
 	attachment(b, d);
 	reloads(b, d);
+	rule_counters(b, d);
+	nexthops(b, d);
 	feature_records(b, d);
 	ena_allowances(b, d);
 	process_figures(b);
@@ -345,11 +430,34 @@ static void json_rule(struct buf *b, const struct daemon *d, const struct nat_en
 	addr_format(family, &e->value.addr, ntohs(e->value.port), addr, sizeof(addr));
 	buf_printf(b, ", \"to\": ");
 	buf_json_string(b, addr);
-	if (id < d->cfg.n_rules)
-		conf_src_format(&d->cfg.rules[id].src, where, sizeof(where));
+	if (rules_origin(d, id) >= 0)
+		conf_src_format(&d->cfg.rules[rules_origin(d, id)].src, where, sizeof(where));
 	buf_printf(b, ", \"source\": ");
 	buf_json_string(b, where);
 	buf_printf(b, "}");
+}
+
+/* Each rule of the configuration with what it matched. */
+static void json_rule_counters(struct buf *b, const struct daemon *d)
+{
+	char where[256], to[ADDR_STR_MAX + 8];
+	struct vxp_counter c;
+	size_t i;
+
+	for (i = 0; i < d->cfg.n_rules; i++) {
+		const struct conf_rule *r = &d->cfg.rules[i];
+
+		if (rules_counter(d, i, &c))
+			memset(&c, 0, sizeof(c));
+		conf_src_format(&r->src, where, sizeof(where));
+		addr_format(r->family, &r->to_addr, r->to_port, to, sizeof(to));
+		buf_printf(b, "%s{\"source\": ", i ? ",\n  " : "\n  ");
+		buf_json_string(b, where);
+		buf_printf(b, ", \"to\": ");
+		buf_json_string(b, to);
+		buf_printf(b, ", \"packets\": %llu, \"bytes\": %llu}",
+			   (unsigned long long)c.packets, (unsigned long long)c.bytes);
+	}
 }
 
 static int page_nat(void *ctx, struct buf *b)
@@ -372,6 +480,8 @@ static int page_nat(void *ctx, struct buf *b)
 		buf_printf(b, i ? ",\n  " : "\n  ");
 		json_rule(b, d, &entries[i]);
 	}
+	buf_printf(b, "\n], \"rules\": [");
+	json_rule_counters(b, d);
 	buf_printf(b, "\n]}\n");
 	free(entries);
 	return 200;

@@ -17,6 +17,7 @@ src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/httpc.c src/libvxp/httpc.h \
 	src/libvxp/log.c src/libvxp/log.h \
 	src/libvxp/nat_count.c src/libvxp/nat_count.h \
+	src/libvxp/nat_slots.c src/libvxp/nat_slots.h \
 	src/libvxp/nat_table.c src/libvxp/nat_table.h \
 	src/libvxp/netdev.c src/libvxp/netdev.h \
 	src/libvxp/netlink.c src/libvxp/netlink.h \

@@ -160,13 +160,41 @@ int nat_table_active(int outer_fd, const int tables[2])
 	return -ENOENT;
 }
 
+/* Every key of a table, in batches where the kernel has them (5.6): one
+ * system call per key made the clearing of a full table most of a reload. */
+static size_t table_keys_batch(int fd, struct vxp_nat_key *keys, size_t max)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct vxp_nat_value *vals = calloc(max, sizeof(*vals));
+	uint32_t in = 0, out = 0, count;
+	size_t n = 0;
+	int err = 0;
+
+	while (vals && n < max && !err) {
+		count = (uint32_t)(max - n);
+		err = bpf_map_lookup_batch(fd, n ? &in : NULL, &out, &keys[n], &vals[n], &count,
+					   &opts);
+		if (err && errno != ENOENT) {
+			n = SIZE_MAX; /* no batches here: walk instead */
+			break;
+		}
+		n += count;
+		in = out;
+	}
+	free(vals);
+	return vals ? n : SIZE_MAX;
+}
+
 /* Every key of a table in one walk: deleting while walking would restart
  * the walk from the first bucket after every delete, quadratic in the size
  * of a full table. */
 static size_t table_keys(int fd, struct vxp_nat_key *keys, size_t max)
 {
-	size_t n = 0;
+	size_t n = table_keys_batch(fd, keys, max);
 
+	if (n != SIZE_MAX)
+		return n;
+	n = 0;
 	while (n < max && !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
 		n++;
 	return n;
@@ -198,7 +226,8 @@ static int table_clear(int fd)
  * are split into keys and values for it. */
 static int table_fill(int fd, const struct nat_entry *entries, size_t n)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_NOEXIST);
+	/* the table is empty, and the kernel takes no BPF_NOEXIST in a batch */
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
 	struct vxp_nat_key *keys = calloc(n ? n : 1, sizeof(*keys));
 	struct vxp_nat_value *vals = calloc(n ? n : 1, sizeof(*vals));
 	uint32_t count = 0;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* rtnetlink through libmnl: one socket that follows the kernel's links and
- * addresses as events (an fd for the daemon's epoll loop; routes and
- * neighbours join it the same way), dumps of what the kernel has now, and
- * the one request the data plane needs: have a neighbour resolved. */
+/* rtnetlink through libmnl: one socket that follows the kernel's links,
+ * addresses, routes and neighbours as events (an fd for the daemon's epoll
+ * loop), dumps of what the kernel has now, and the one request the data
+ * plane needs: have a neighbour resolved. */
 #include "config.h"
 
 #include <errno.h>
@@ -151,6 +151,14 @@ static void on_addr(struct netlink *nl, const struct nlmsghdr *nlh)
 	nl->fn(nl->ctx, &ev);
 }
 
+/* Routes and neighbours: that one changed is all the caller is told. */
+static void on_change(struct netlink *nl, const struct nlmsghdr *nlh)
+{
+	struct nl_event ev = { .type = nlh->nlmsg_type };
+
+	nl->fn(nl->ctx, &ev);
+}
+
 static int on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct netlink *nl = data;
@@ -165,6 +173,12 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	case RTM_DELADDR:
 		if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct ifaddrmsg))
 			on_addr(nl, nlh);
+		break;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+	case RTM_NEWNEIGH:
+	case RTM_DELNEIGH:
+		on_change(nl, nlh);
 		break;
 	default:
 		break;

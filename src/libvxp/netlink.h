@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* rtnetlink through libmnl: one socket that follows the kernel's links and
- * addresses as events (an fd for the daemon's epoll loop; routes and
- * neighbours join it the same way), dumps of what the kernel has now, and
- * the one request the data plane needs: have a neighbour resolved. */
+/* rtnetlink through libmnl: one socket that follows the kernel's links,
+ * addresses, routes and neighbours as events (an fd for the daemon's epoll
+ * loop), dumps of what the kernel has now, and the one request the data
+ * plane needs: have a neighbour resolved. */
 #ifndef VXP_NETLINK_H
 #define VXP_NETLINK_H
 
@@ -11,7 +11,9 @@
 
 /* What the kernel told, one object per event. */
 struct nl_event {
-	int type; /* RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR */
+	/* RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR; RTM_NEWROUTE,
+	 * RTM_DELROUTE, RTM_NEWNEIGH, RTM_DELNEIGH (no more than the type) */
+	int type;
 	int ifindex;
 	int family;	  /* addresses: AF_INET or AF_INET6 */
 	uint8_t addr[16]; /* addresses: the interface's own (4 or 16 bytes) */

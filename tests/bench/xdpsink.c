@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,6 +57,30 @@ static void count(struct xdpsink *skel, unsigned long long *pkts, unsigned long 
 	free(v);
 }
 
+/* "aa:bb:cc:dd:ee:ff" into mac; 0 or -1 */
+static int mac_parse(const char *s, volatile __u8 *mac)
+{
+	unsigned v[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (__u8)v[i];
+	return 0;
+}
+
+/* xdpsink strip IFACE SECONDS EGRESS DST_MAC SRC_MAC: the floor program on
+ * IFACE instead of the sink; the same report, no count. */
+static int strip_setup(struct xdpsink *skel, int argc, char **argv)
+{
+	if (argc < 6 || !(skel->rodata->strip_ifindex = if_nametoindex(argv[3])) ||
+	    mac_parse(argv[4], skel->rodata->strip_dmac) ||
+	    mac_parse(argv[5], skel->rodata->strip_smac))
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDP_FLAGS_DRV_MODE);
@@ -64,13 +89,22 @@ int main(int argc, char **argv)
 	double start, limit;
 	int ifindex, link;
 
+	bool strip = argc > 1 && !strcmp(argv[1], "strip");
+
+	argv += strip;
+	argc -= strip;
 	if (argc < 3 || !(ifindex = (int)if_nametoindex(argv[1]))) {
-		fprintf(stderr, "usage: xdpsink IFACE SECONDS [UDP_PORT] (an interface here)\n");
+		fprintf(stderr, "usage: xdpsink IFACE SECONDS [UDP_PORT] (an interface here)\n"
+				"       xdpsink strip IFACE SECONDS EGRESS DST_MAC SRC_MAC\n");
 		return 64;
 	}
 	limit = atof(argv[2]);
 	skel = xdpsink__open();
-	if (skel && argc > 3)
+	if (skel && strip && strip_setup(skel, argc, argv)) {
+		fprintf(stderr, "xdpsink: strip IFACE SECONDS EGRESS DST_MAC SRC_MAC\n");
+		return 64;
+	}
+	if (skel && !strip && argc > 3)
 		skel->rodata->udp_port = (__u16)atoi(argv[3]);
 	if (skel && xdpsink__load(skel)) {
 		xdpsink__destroy(skel);
@@ -78,7 +112,9 @@ int main(int argc, char **argv)
 	}
 	if (!skel)
 		return fprintf(stderr, "xdpsink: loading: %s\n", strerror(errno)), 1;
-	link = bpf_link_create(bpf_program__fd(skel->progs.xdp_sink), ifindex, BPF_XDP, &opts);
+	link = bpf_link_create(
+		bpf_program__fd(strip ? skel->progs.xdp_strip : skel->progs.xdp_sink), ifindex,
+		BPF_XDP, &opts);
 	if (link < 0)
 		return fprintf(stderr, "xdpsink: attaching to %s: %s\n", argv[1], strerror(errno)),
 		       1;

@@ -70,16 +70,24 @@ void dp_env_teardown(struct dp_env *env)
 void dp_env_nat(struct dp_env *env, const struct nat_rule *rules, size_t n)
 {
 	static struct nat_entry entries[VXP_NAT_ENTRIES_MAX];
-	size_t conflict[2];
+	static struct nat_rule slotted[VXP_RULES_MAX];
+	size_t conflict[2], i;
 	int outer, tables[2], ret;
 
-	ret = nat_table_build(rules, n, entries, VXP_NAT_ENTRIES_MAX, conflict);
+	/* each rule its own slot, as the daemon gives them; their next hops
+	 * from before are looked up again */
+	for (i = 0; i < n && i < VXP_RULES_MAX; i++) {
+		slotted[i] = rules[i];
+		slotted[i].id = (uint32_t)i;
+	}
+	ret = nat_table_build(slotted, n, entries, VXP_NAT_ENTRIES_MAX, conflict);
 	if (ret < 0)
 		tap_bail("building the NAT table: %s", strerror(-ret));
 	datapath_nat_fds(env->dp, &outer, tables);
 	ret = nat_table_install(outer, tables, entries, ret);
 	if (ret < 0)
 		tap_bail("installing the NAT table: %s", strerror(-ret));
+	datapath_nexthop_bump(env->dp);
 }
 
 static void addr_or_bail(uint8_t family, const char *s, union vxp_addr *a)

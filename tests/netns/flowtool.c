@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,9 +418,21 @@ static int cmd_slow_client(int argc, char **argv)
 
 /* notify-listen PATH OUTFILE: each sd_notify datagram as one line, its
  * newlines as '|', until SIGTERM or 120 s */
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With FLOWTOOL_STAMP=FILE in the environment, each line also goes to FILE
+ * after the CLOCK_REALTIME second it came at (what date +%s.%N reads). */
 static int cmd_notify(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *stamp = getenv("FLOWTOOL_STAMP");
+	FILE *stamped = stamp ? fopen(stamp, "w") : NULL;
 	char buf[4096];
 	double end = now() + 120;
 	FILE *out;
@@ -448,9 +461,15 @@ static int cmd_notify(int argc, char **argv)
 			if (buf[i] == '\n')
 				buf[i] = '|';
 		fprintf(out, "%.*s\n", (int)n, buf);
+		if (stamped) /* when it came, for make bench's reload times */
+			fprintf(stamped, "%.6f %.*s\n", wall_now(), (int)n, buf);
 		fflush(out);
+		if (stamped)
+			fflush(stamped);
 	}
 	fclose(out);
+	if (stamped)
+		fclose(stamped);
 	return 0;
 }
 

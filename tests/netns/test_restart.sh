@@ -98,6 +98,11 @@ test_restart() {
 	# both numbers, and the sender's no mere nothing: empty strings would agree
 	[ -n "$sent" ] && [ "$sent" -gt 0 ] && [ -n "$fwd" ] && [ "$fwd" = "$sent" ]
 	ok $? "the counters carried over: $fwd forwarded in all, by both daemons, of $sent sent"
+	local hits
+	hits=$(cli nat --json 2>/dev/null |
+		sed -n 's/.*"source": "[^"]*nat.conf:2", "to": "[^"]*", "packets": \([0-9]*\).*/\1/p')
+	[ -n "$hits" ] && [ "$hits" = "$sent" ]
+	ok $? "so did the UDP rule's own count (its slot read back from the stored table): $hits of $sent"
 	tb_across "$RATE" 6000 forwarded kill9
 	gapless
 	ok $? "kill -9 and a restart: $(across)"

@@ -55,6 +55,21 @@ static const char nat_text[] =
 	"ipv6  tcp   src_port    8080  fd00::1              [fd00::2]:80                 "
 	"t\xc3\xa9st.conf:1\n";
 
+/* the same with the per-rule counters a daemon since issue 15 sends */
+static const char nat_rules_json[] =
+	"{\"table\": 1, \"entries\": [\n"
+	"  {\"family\": \"ipv4\", \"proto\": \"udp\", \"match\": \"dst_port\", \"port\": 53, "
+	"\"dst\": null, \"to\": \"10.0.0.1:5353\", \"source\": \"nat.conf:3\"}\n"
+	"], \"rules\": [\n"
+	"  {\"source\": \"nat.conf:3\", \"to\": \"10.0.0.1:5353\", \"packets\": 123456789, "
+	"\"bytes\": 1450}\n"
+	"]}\n";
+static const char nat_rules_text[] =
+	"IP    PROTO MATCH       PORT  DST                  TO                                    "
+	"PACKETS                BYTES  RULE\n"
+	"ipv4  udp   dst_port      53  any                  10.0.0.1:5353                       "
+	"123456789                 1450  nat.conf:3\n";
+
 static void serve(struct fake_http *f, const char *status, const char *body)
 {
 	char reply[4096];
@@ -137,6 +152,10 @@ static void tables(void)
 	out = run(cli_nat, nat_json, &ret);
 	if (!tap_ok(ret == CLI_OK && !strcmp(out, nat_text),
 		    "nat: the rules as before, markers left out, null as 'any', \\u00e9 as UTF-8"))
+		tap_diag("got:\n%s", out);
+	out = run(cli_nat, nat_rules_json, &ret);
+	if (!tap_ok(ret == CLI_OK && !strcmp(out, nat_rules_text),
+		    "nat: each entry with its rule's packets and bytes"))
 		tap_diag("got:\n%s", out);
 }
 
