@@ -47,6 +47,7 @@ BPF_TESTS = \
 	tests/bpf/test_recognise \
 	tests/bpf/test_decap \
 	tests/bpf/test_nat \
+	tests/bpf/test_frag_map \
 	tests/bpf/test_forward \
 	tests/bpf/test_captures \
 	tests/bpf/test_sample \
@@ -104,6 +105,9 @@ tests_bpf_test_attach_LDADD = $(TEST_LIBS)
 tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
 tests_bpf_test_nat_LDADD = $(TEST_LIBS)
+# a one-entry fragment map in place of the LRU, so that an update can fail
+tests_bpf_test_frag_map_LDADD = $(TEST_LIBS)
+tests_bpf_test_frag_map_LDFLAGS = -Wl,--wrap=bpf_object__load_skeleton
 tests_bpf_test_forward_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)
 tests_bpf_test_captures_CFLAGS = $(AM_CFLAGS) $(LIBPCAP_CFLAGS)
