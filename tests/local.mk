@@ -48,6 +48,7 @@ BPF_TESTS = \
 	tests/bpf/test_recognise \
 	tests/bpf/test_decap \
 	tests/bpf/test_nat \
+	tests/bpf/test_frag_map \
 	tests/bpf/test_forward \
 	tests/bpf/test_nexthop \
 	tests/bpf/test_captures \
@@ -110,6 +111,9 @@ tests_bpf_test_attach_LDADD = $(TEST_LIBS)
 tests_bpf_test_recognise_LDADD = $(TEST_LIBS)
 tests_bpf_test_decap_LDADD = $(TEST_LIBS)
 tests_bpf_test_nat_LDADD = $(TEST_LIBS)
+# a one-entry fragment map in place of the LRU, so that an update can fail
+tests_bpf_test_frag_map_LDADD = $(TEST_LIBS)
+tests_bpf_test_frag_map_LDFLAGS = -Wl,--wrap=bpf_object__load_skeleton
 tests_bpf_test_forward_LDADD = $(TEST_LIBS)
 tests_bpf_test_nexthop_LDADD = $(TEST_LIBS)
 tests_bpf_test_captures_LDADD = $(TEST_LIBS) $(LIBPCAP_LIBS)

@@ -113,6 +113,26 @@ test_neighbour_resolved() {
 	tb_sink ip addr del 10.200.0.60/24 dev k-eth0
 }
 
+# What test_no_answers sends from the inner source (192.168.50.1), through
+# the kernel's vxlan device: flowtool probe's ADDR:PORT KIND, and what it is
+PROBES=(
+	"10.200.0.2:7 ttl1|TTL 1"
+	"172.31.0.1:7 udp|no route"
+	"10.251.0.1:7 udp|an unreachable route"
+	"10.200.0.1:9 udp|a closed UDP port of the dut"
+	"10.200.0.1:9 tcp|a closed TCP port of the dut"
+	"10.200.0.255:9 udp|the egress subnet's broadcast"
+	"10.200.0.99:9 udp|a next hop that never answers ARP"
+	"10.200.0.2:9 df:1350|DF set, 1350 bytes: above the egress MTU (1300), below the DF threshold (1400)"
+)
+# probe_filter 'ADDR:PORT KIND': a display filter for the frames that answer
+# that probe: from ADDR:PORT, or an ICMP error that quotes a packet to it
+probe_filter() {
+	local a=${1%%:*} p=${1#*:} l4=udp
+	p=${p%% *}
+	[[ $1 == *" tcp" ]] && l4=tcp
+	echo "(ip.dst == $a && $l4.dstport == $p) || (ip.src == $a && $l4.srcport == $p)"
+}
 captured_ge() { [ "$(tshark -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; } # PCAP N
 neigh_failed() { tb_dut ip neigh show "$1" dev d-out0 | grep -q FAILED; } # ADDR
 
@@ -143,10 +163,9 @@ test_no_answers() {
 	wait_until 60 captured_ge "$cap" 1
 	t0=$(counted ttl_expiring drop):$(counted not_forwarded drop):$(counted unreachable drop)
 	t0=$t0:$(counted no_neighbour drop):$(counted frag_needed kernel)
-	for c in "10.200.0.2:7 ttl1" "172.31.0.1:7 udp" "10.251.0.1:7 udp" "10.200.0.1:9 udp" \
-		"10.200.0.1:9 tcp" "10.200.0.255:9 udp" "10.200.0.99:9 udp" "10.200.0.2:9 df:1350"; do
+	for c in "${PROBES[@]}"; do
 		# shellcheck disable=SC2086 # address and kind, two words
-		tb_src "$FT" probe $c 3
+		tb_src "$FT" probe ${c%%|*} 3
 	done
 	IFS=: read -r ttl nf ur nn fn <<<"$t0"
 	wait_until 60 counted_grown frag_needed kernel "$fn" 3 # the last probes' count
@@ -158,10 +177,19 @@ test_no_answers() {
 	kill -INT "$cap_pid"
 	wait "$cap_pid"
 	frames=$(tshark -r "$cap" 2>/dev/null | wc -l)
-	others=$(tshark -r "$cap" -Y '!(udp.dstport == 9 && ip.src == 10.100.0.1)' 2>/dev/null)
+	# a canary is UDP itself, not an ICMP error from the same address
+	# quoting a packet to port 9
+	others=$(tshark -r "$cap" -Y '!(udp.dstport == 9 && ip.src == 10.100.0.1 && !icmp)' \
+		2>/dev/null)
 	[ "$frames" = 2 ] && [ -z "$others" ]
 	ok $? "nothing the dut sends toward the inner source but the two canaries: $frames frame(s) captured"
 	diag "$others"
+	for c in "${PROBES[@]}"; do
+		others=$(tshark -r "$cap" -Y "$(probe_filter "${c%%|*}")" 2>/dev/null)
+		[ -z "$others" ]
+		ok $? "${c#*|}: no answer toward the inner source ($(grep -c . <<<"$others") captured)"
+		diag "$others"
+	done
 	ttl=$(($(counted ttl_expiring drop) - ttl))
 	nf=$(($(counted not_forwarded drop) - nf))
 	ur=$(($(counted unreachable drop) - ur))
