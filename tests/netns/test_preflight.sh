@@ -5,7 +5,8 @@
 # a real condition (an old kernel release by personality, BTF, bpffs and the
 # DMI vendor hidden or faked in a private mount namespace, no root, no
 # capabilities, a broken file, a bridge as ingress, the default route,
-# forwarding off, strict rp_filter): that check's line says WARN or FAIL,
+# forwarding off, strict rp_filter, IPv6 forwarding off on the ingress, ICMP
+# redirects on for it or for all): that check's line says WARN or FAIL,
 # every other line stays OK, and the exit status is the worst (1 a warning,
 # 2 a failure). Two checks cannot be made to fail here: the ENA limits need
 # an ENA device (tests/unit/test_netdev.c covers them), and map updates need
@@ -22,7 +23,8 @@ require_topology
 tb_conf "10.200.0.2:6000"
 chmod 755 "$TB_DIR" "$TB_DIR/conf"
 tb_dut sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.d-in0.rp_filter=0
+	net.ipv4.conf.d-in0.rp_filter=0 net.ipv6.conf.d-in0.forwarding=1 \
+	net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.d-in0.send_redirects=0
 
 # preflight SETUP [WRAPPER...]: the command in the dut namespace, in a mount
 # namespace of its own where SETUP ran first (ip netns exec makes one, with
@@ -82,7 +84,8 @@ test_configuration() {
 	cp "$TB_DIR/nat.good" "$TB_DIR/conf/nat.conf"
 	tb_dut ip link add br-pf type bridge && tb_dut ip link set br-pf up
 	sed -i 's/^ingress = .*/ingress = "br-pf";/' "$TB_DIR/conf/pipeline.conf"
-	tb_dut sysctl -qw net.ipv4.conf.br-pf.rp_filter=0
+	tb_dut sysctl -qw net.ipv4.conf.br-pf.rp_filter=0 net.ipv6.conf.br-pf.forwarding=1 \
+		net.ipv4.conf.br-pf.send_redirects=0
 	preflight "$BPFFS"
 	only WARN "ingress 'br-pf': driver bridge: no native XDP known" 1 "a bridge as ingress"
 	sed -i 's/^ingress = .*/ingress = "d-in0";/' "$TB_DIR/conf/pipeline.conf"
@@ -104,7 +107,17 @@ test_routes_and_sysctls() {
 	tb_dut sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.d-in0.rp_filter=1
 	preflight "$BPFFS"
 	only WARN "strict rp_filter on 'd-in0'" 1 "strict rp_filter on the ingress"
-	tb_dut sysctl -qw net.ipv4.conf.d-in0.rp_filter=0
+	tb_dut sysctl -qw net.ipv4.conf.d-in0.rp_filter=0 net.ipv6.conf.d-in0.forwarding=0
+	preflight "$BPFFS"
+	only WARN "IPv6 forwarding off on 'd-in0': inner IPv6 is dropped" 1 "IPv6 forwarding off on the ingress"
+	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=1 net.ipv4.conf.d-in0.send_redirects=1
+	preflight "$BPFFS"
+	only WARN "'d-in0' may send ICMP redirects" 1 "ICMP redirects on for the ingress"
+	# the kernel sends one unless 'all' says no as well
+	tb_dut sysctl -qw net.ipv4.conf.d-in0.send_redirects=0 net.ipv4.conf.all.send_redirects=1
+	preflight "$BPFFS"
+	only WARN "'d-in0' may send ICMP redirects" 1 "... or for all interfaces"
+	tb_dut sysctl -qw net.ipv4.conf.all.send_redirects=0
 }
 
 test_all_ok
