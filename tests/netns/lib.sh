@@ -41,15 +41,17 @@ tb_udp_bound() {
 	[ -n "$(ip netns exec "$1" ss -Hlun "sport = :$2")" ]
 }
 
-# tb_count_of COMMAND: what COMMAND prints, once it prints a number
+# tb_count_of COMMAND: what COMMAND prints, once it prints a number; 30 s
+# at most, however long each try takes (a hung daemon makes every curl
+# wait out its own timeout: 300 tries were 50 min)
 tb_count_of() {
-	local v
-	for _ in $(seq 300); do
+	local v end=$((SECONDS + 30))
+	while :; do
 		v=$("$1")
 		[ -n "$v" ] && { echo "$v"; return 0; }
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # tb_grown COMMAND FROM BY: COMMAND prints a number at least FROM + BY
