@@ -127,9 +127,10 @@ tb_daemon_start() {
 	tb_notify_wait '^READY=1$' 1
 }
 
-# tb_notify_wait REGEX COUNT: until COUNT notify lines match, 30 s at most
+# tb_notify_wait REGEX COUNT: until COUNT notify lines match, TB_NOTIFY_WAIT
+# seconds (default 30) at most
 tb_notify_wait() {
-	for _ in $(seq 300); do
+	for _ in $(seq $((${TB_NOTIFY_WAIT:-30} * 10))); do
 		[ "$(grep -cE "$1" "$TB_DIR/notify.log" 2>/dev/null)" -ge "$2" ] && return 0
 		kill -0 "$TB_DAEMON_PID" 2>/dev/null || return 1
 		sleep 0.1

@@ -41,15 +41,17 @@ tb_udp_bound() {
 	[ -n "$(ip netns exec "$1" ss -Hlun "sport = :$2")" ]
 }
 
-# tb_count_of COMMAND: what COMMAND prints, once it prints a number
+# tb_count_of COMMAND: what COMMAND prints, once it prints a number; 30 s
+# at most, however long each try takes (a hung daemon makes every curl
+# wait out its own timeout: 300 tries were 50 min)
 tb_count_of() {
-	local v
-	for _ in $(seq 300); do
+	local v end=$((SECONDS + 30))
+	while :; do
 		v=$("$1")
 		[ -n "$v" ] && { echo "$v"; return 0; }
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # tb_grown COMMAND FROM BY: COMMAND prints a number at least FROM + BY
@@ -67,8 +69,11 @@ tb_grown() {
 # prints the pipeline's count of forwarded packets, or nothing while it
 # cannot. ACTION runs once 500 packets were forwarded; the sender stops once
 # 1000 more were forwarded after it (so every flow has packets after it, and
-# a gap shows as lost sequence numbers); the receivers stop 3 s after their
-# last packet. Every wait is for a state, 60 s at most. Sets ACTED (the
+# a gap shows as lost sequence numbers); the receivers stop TB_ACROSS_IDLE
+# seconds (default 3) after their last packet: an action that stops the
+# traffic for a while (a restart without the fd store) needs more, or the
+# receivers end in the gap and never see it. Every wait is for a state, 60 s
+# at most. Sets ACTED (the
 # action's status), SENT (what the sender sent) and FLOWED (0 when the
 # traffic flowed on both sides as planned).
 # shellcheck disable=SC2034 # ACTED, SENT and FLOWED are for the caller
@@ -77,7 +82,7 @@ tb_across() {
 	shift 3
 	for port in ${ports//,/ }; do
 		ip netns exec "$TB_SINK" "$TB_BUILD/src/vxlan-trafficgen" --receive "10.200.0.2:$port" \
-			--duration 300 --idle 3 --json -q >"$TB_DIR/across-$port.json" &
+			--duration 300 --idle "${TB_ACROSS_IDLE:-3}" --json -q >"$TB_DIR/across-$port.json" &
 		recvs+=" $!"
 		tb_track $!
 		wait_until 60 tb_udp_bound "$TB_SINK" "$port"

@@ -13,6 +13,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 require_root "the memcheck test"
 command -v valgrind >/dev/null || { echo "Bail out! valgrind is missing (scripts/install-deps.sh installs it)"; exit 1; }
 require_topology
+# under memcheck a start or a reload takes many times as long, and more on
+# a loaded machine: READY=1 is waited for 5 min at most, not 30 s
+TB_NOTIFY_WAIT=300
 METRICS=10.100.0.1:9464
 TB_METRICS=$METRICS tb_conf "10.200.0.2:6000" "feature_sampling = 10;"
 

@@ -5,8 +5,8 @@
 # a real condition (an old kernel release by personality, BTF, bpffs and the
 # DMI vendor hidden or faked in a private mount namespace, no root, no
 # capabilities, a broken file, a bridge as ingress, the default route,
-# forwarding off, strict rp_filter, IPv6 forwarding off, ICMP redirects on):
-# that check's line says WARN or FAIL,
+# forwarding off, strict rp_filter, IPv6 forwarding off on the ingress, ICMP
+# redirects on for it or for all): that check's line says WARN or FAIL,
 # every other line stays OK, and the exit status is the worst (1 a warning,
 # 2 a failure). Two checks cannot be made to fail here: the ENA limits need
 # an ENA device (tests/unit/test_netdev.c covers them), and map updates need
@@ -109,11 +109,15 @@ test_routes_and_sysctls() {
 	only WARN "strict rp_filter on 'd-in0'" 1 "strict rp_filter on the ingress"
 	tb_dut sysctl -qw net.ipv4.conf.d-in0.rp_filter=0 net.ipv6.conf.d-in0.forwarding=0
 	preflight "$BPFFS"
-	only WARN "IPv6 forwarding off on 'd-in0'" 1 "IPv6 forwarding off on the ingress"
+	only WARN "IPv6 forwarding off on 'd-in0': inner IPv6 is dropped" 1 "IPv6 forwarding off on the ingress"
 	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=1 net.ipv4.conf.d-in0.send_redirects=1
 	preflight "$BPFFS"
-	only WARN "'d-in0' may send ICMP redirects to mirrored sources" 1 "ICMP redirects on the ingress"
-	tb_dut sysctl -qw net.ipv4.conf.d-in0.send_redirects=0
+	only WARN "'d-in0' may send ICMP redirects" 1 "ICMP redirects on for the ingress"
+	# the kernel sends one unless 'all' says no as well
+	tb_dut sysctl -qw net.ipv4.conf.d-in0.send_redirects=0 net.ipv4.conf.all.send_redirects=1
+	preflight "$BPFFS"
+	only WARN "'d-in0' may send ICMP redirects" 1 "... or for all interfaces"
+	tb_dut sysctl -qw net.ipv4.conf.all.send_redirects=0
 }
 
 test_all_ok

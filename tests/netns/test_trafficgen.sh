@@ -74,10 +74,11 @@ test_schedule() {
 
 # --metrics on the receiving side: the pipeline's counters read before the
 # first packet and after the last, in the report. 300 packets no rule
-# matches (forwarded as they are, but no route leads there: dropped, for
-# the kernel would answer their source with ICMP) go first,
-# then 1000 to the NAT rule; the veth keeps them in order, so once the
-# receiver has its 1000 the program has counted all 1300.
+# matches and the dut has no route for (dropped and counted as
+# not_forwarded: the kernel is never handed what would make it answer an
+# inner source) go first, then 1000 to the NAT rule; the veth keeps them
+# in order, so once the receiver has its 1000 the program has counted all
+# 1300.
 test_metrics() {
 	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count 1000 --duration 120 \
 		--metrics 10.200.0.1:9464 --json -q >"$TB_DIR/recv.json" &
@@ -89,7 +90,7 @@ test_metrics() {
 	wait "$RECV"
 	grep -qF '"pipeline": {"processed": 1300, "forwarded": 1000, "kernel": 0, "dropped": 300, "passed": 0, "reasons": {"not_forwarded": 300, "forwarded": 1000}}' \
 		"$TB_DIR/recv.json"
-	ok $? "--metrics: the receiver's report has what the pipeline did: 1000 forwarded, 300 dropped without a route"
+	ok $? "--metrics: the receiver's report has what the pipeline did: 1000 forwarded, 300 without a route dropped"
 	diag "$(grep -o '"pipeline": .*' "$TB_DIR/recv.json")"
 }
 

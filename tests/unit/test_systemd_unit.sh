@@ -46,8 +46,8 @@ ok $? "the configuration is checked before start"
 [ "$(grep '^ExecReload=' "$UNIT" | head -n 1)" = "ExecReload=$sbindir/vxlan-pipelined --check-config" ] &&
 	[ "$(grep '^ExecReload=' "$UNIT" | sed -n 2p)" = 'ExecReload=/bin/kill -HUP $MAINPID' ]
 ok $? "reload checks the configuration first, then sends SIGHUP"
-grep -q "^WatchdogSec=" "$UNIT" && has "Restart=on-failure" && grep -q "^FileDescriptorStoreMax=[1-9]" "$UNIT"
-ok $? "a watchdog, restart on failure, an fd store"
+grep -qE "^WatchdogSec=[1-9][0-9]*(s|min)?$" "$UNIT" && has "Restart=on-failure" && grep -q "^FileDescriptorStoreMax=[1-9]" "$UNIT"
+ok $? "a watchdog (WatchdogSec= a time, not 0), restart on failure, an fd store"
 has "CapabilityBoundingSet=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" &&
 	has "AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON" &&
 	has "NoNewPrivileges=yes" && has "User=vxlan-pipeline"
