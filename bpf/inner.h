@@ -32,6 +32,12 @@ struct vxp_ipv6_frag_hdr {
  * cannot follow. */
 #define VXP_PKT_OFF_MAX 0x3fff
 
+/* The least of an extension header, and all of a fragment header. */
+#define VXP_IPV6_EXT_MIN 8
+_Static_assert(sizeof(struct vxp_ipv6_ext_hdr) == VXP_IPV6_EXT_MIN &&
+		       sizeof(struct vxp_ipv6_frag_hdr) == VXP_IPV6_EXT_MIN,
+	       "the walk checks one length for both headers");
+
 #define VXP_IPV6_FRAG_OFFSET 0xfff8
 #define VXP_IPV6_FRAG_MF     0x0001
 
@@ -118,36 +124,22 @@ struct vxp_ext_walk {
 /* One header of the chain (not a fragment header): w->off moves past it.
  * AH counts 4-byte units less two (RFC 4302), the others 8-byte units less
  * one. */
-static __always_inline int ipv6_ext_next(struct vxp_ext_walk *w, void *l3, void *end)
+static __always_inline void ipv6_ext_next(struct vxp_ext_walk *w, const struct vxp_ipv6_ext_hdr *eh)
 {
-	struct vxp_ipv6_ext_hdr *eh;
 	__u8 type = w->proto;
 
-	/* inside the payload length, which lies inside the frame */
-	if (w->off + sizeof(*eh) > w->tot)
-		return VXP_REASON_INNER_MALFORMED;
-	eh = l3 + (w->off & 0xffff);
-	if ((void *)(eh + 1) > end)
-		return VXP_REASON_INNER_TRUNCATED;
 	w->proto = eh->nexthdr;
 	if (type == IPPROTO_ROUTING && eh->segments_left)
 		w->routed = 1;
 	w->off += type == IPPROTO_AH ? (eh->hdrlen + 2) * 4 : (eh->hdrlen + 1) * 8;
-	return VXP_CONTINUE;
 }
 
 /* A fragment header: w->off moves past it. What follows a later fragment's
  * header is the middle of the datagram, not headers (RFC 8200 4.5): the walk
  * ends there. */
-static __always_inline int ipv6_frag_next(struct vxp_ext_walk *w, void *l3, void *end)
+static __always_inline void ipv6_frag_next(struct vxp_ext_walk *w,
+					   const struct vxp_ipv6_frag_hdr *fh)
 {
-	struct vxp_ipv6_frag_hdr *fh;
-
-	if (w->off + sizeof(*fh) > w->tot)
-		return VXP_REASON_INNER_MALFORMED;
-	fh = l3 + (w->off & 0xffff);
-	if ((void *)(fh + 1) > end)
-		return VXP_REASON_INNER_TRUNCATED;
 	w->proto = fh->nexthdr;
 	w->frag_id = fh->id;
 	if (fh->frag_off & bpf_htons(VXP_IPV6_FRAG_OFFSET))
@@ -155,7 +147,6 @@ static __always_inline int ipv6_frag_next(struct vxp_ext_walk *w, void *l3, void
 	else if (fh->frag_off & bpf_htons(VXP_IPV6_FRAG_MF))
 		w->frag = VXP_FRAG_FIRST;
 	w->off += sizeof(*fh);
-	return VXP_CONTINUE;
 }
 
 /*
@@ -174,7 +165,8 @@ __attribute__((noinline)) int vxp_ipv6_exts(struct xdp_md *ctx, struct vxp_ext_w
 {
 	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
 	void *end = (void *)(long)ctx->data_end;
-	int i, rc;
+	void *h;
+	int i;
 
 	if (!w || w->tot > sizeof(struct ipv6hdr) + 0xffff)
 		return VXP_REASON_INTERNAL;
@@ -182,12 +174,17 @@ __attribute__((noinline)) int vxp_ipv6_exts(struct xdp_md *ctx, struct vxp_ext_w
 	for (i = 0; i < VXP_IPV6_EXT_MAX; i++) {
 		if (!ipv6_is_ext(w->proto))
 			break;
+		/* every header of the chain opens with 8 bytes, inside the
+		 * payload length, which lies inside the frame */
+		if (w->off + VXP_IPV6_EXT_MIN > w->tot)
+			return VXP_REASON_INNER_MALFORMED;
+		h = l3 + (w->off & 0xffff);
+		if (h + VXP_IPV6_EXT_MIN > end)
+			return VXP_REASON_INNER_TRUNCATED;
 		if (w->proto == IPPROTO_FRAGMENT)
-			rc = ipv6_frag_next(w, l3, end);
+			ipv6_frag_next(w, h);
 		else
-			rc = ipv6_ext_next(w, l3, end);
-		if (rc != VXP_CONTINUE)
-			return rc;
+			ipv6_ext_next(w, h);
 		if (w->off > w->tot)
 			return VXP_REASON_INNER_MALFORMED;
 		if (w->frag == VXP_FRAG_LATER)
