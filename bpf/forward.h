@@ -97,8 +97,7 @@ static __always_inline int fib_failed(const struct bpf_fib_lookup *fib, int rc)
 	return fib_reason(rc);
 }
 
-/* Lookup keys from the (post-NAT) header; a TTL about to expire is dropped:
- * the kernel would answer it with ICMP. */
+/* Lookup keys from the (post-NAT) header. */
 static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 				       struct bpf_fib_lookup *fib)
 {
@@ -114,8 +113,6 @@ static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 	if (p->l3_proto == bpf_htons(ETH_P_IP)) {
 		if ((void *)(iph + 1) > end)
 			return VXP_REASON_INTERNAL;
-		if (iph->ttl <= 1)
-			return VXP_REASON_TTL_EXPIRING;
 		fib->family = AF_INET;
 		fib->tos = iph->tos;
 		fib->tot_len = bpf_ntohs(iph->tot_len);
@@ -125,8 +122,6 @@ static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 	}
 	if ((void *)(ip6h + 1) > end)
 		return VXP_REASON_INTERNAL;
-	if (ip6h->hop_limit <= 1)
-		return VXP_REASON_TTL_EXPIRING;
 	fib->family = AF_INET6;
 	fib->flowinfo = *(__be32 *)ip6h & bpf_htonl(VXP_IPV6_FLOWINFO_MASK);
 	fib->tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
@@ -135,8 +130,8 @@ static __always_inline int fib_prepare(struct xdp_md *ctx, struct vxp_pkt *p,
 	return VXP_CONTINUE;
 }
 
-/* TTL or hop limit down by one, the IPv4 checksum with it; one about to
- * expire is dropped: the kernel would answer it with ICMP. */
+/* TTL or hop limit (more than 1: step_forward) down by one, the IPv4
+ * checksum with it. */
 static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	void *l3 = (void *)(long)ctx->data + ETH_HLEN;
@@ -151,8 +146,6 @@ static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
 		/* one 16-bit read and write of TTL and protocol: a byte store
 		 * followed by a wider load of it would stall forwarding */
 		old = *ttl_proto;
-		if (bpf_ntohs(old) < 0x0200)
-			return VXP_REASON_TTL_EXPIRING;
 		new = bpf_htons(bpf_ntohs(old) - 0x0100);
 		*ttl_proto = new;
 		iph->check = csum_apply(iph->check, csum_diff16(0, old, new));
@@ -160,8 +153,6 @@ static __always_inline int decrement_ttl(struct xdp_md *ctx, struct vxp_pkt *p)
 	}
 	if ((void *)(ip6h + 1) > end)
 		return VXP_REASON_INTERNAL;
-	if (ip6h->hop_limit <= 1)
-		return VXP_REASON_TTL_EXPIRING;
 	ip6h->hop_limit--;
 	return VXP_CONTINUE;
 }
@@ -177,8 +168,7 @@ static __always_inline int set_macs(struct xdp_md *ctx, const __u8 *dst, const _
 	return VXP_CONTINUE;
 }
 
-/* Out of ifindex with these MACs, TTL down by one. A TTL about to expire
- * is decided first, as the FIB's way decides it before the lookup. */
+/* Out of ifindex with these MACs, TTL down by one. */
 static __always_inline int fwd_redirect(struct xdp_md *ctx, struct vxp_pkt *p, __u32 ifindex,
 					const __u8 *dmac, const __u8 *smac)
 {
@@ -273,15 +263,18 @@ static __always_inline int fwd_lookup(struct xdp_md *ctx, struct vxp_pkt *p, str
 }
 
 /*
- * Step 6. A NAT rule's packets go by the next hop its earlier packets found,
- * while the generation it was found in is in force and the packet fits its
- * MTU: no FIB lookup. Anything else (unmatched traffic, a new generation, an
- * oversize packet) asks the FIB.
+ * Step 6. A TTL about to expire is dropped first, whichever way the packet
+ * would go: the kernel would answer it with ICMP. A NAT rule's packets go by
+ * the next hop its earlier packets found, while the generation it was found
+ * in is in force and the packet fits its MTU: no FIB lookup. Anything else
+ * (unmatched traffic, a new generation, an oversize packet) asks the FIB.
  */
 static __always_inline int step_forward(struct xdp_md *ctx, struct vxp_pkt *p)
 {
 	struct vxp_rule_state *rs = p->rule;
 
+	if (p->ttl <= 1)
+		return VXP_REASON_TTL_EXPIRING;
 	if (!rs)
 		return fwd_lookup(ctx, p, NULL);
 	if (rs->nh.gen == vxp_nh_gen && p->ip_len <= rs->nh.mtu)

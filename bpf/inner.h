@@ -81,6 +81,7 @@ static __always_inline int inner_ipv4(struct vxp_pkt *p, void *l3, void *end)
 	if (l3 + tot > end)
 		return VXP_REASON_INNER_TRUNCATED;
 	p->ip_len = (__u16)tot;
+	p->ttl = iph->ttl;
 	p->l4_proto = iph->protocol;
 	if (iph->frag_off & bpf_htons(VXP_IP_OFFSET)) {
 		p->frag = VXP_FRAG_LATER;
@@ -209,6 +210,7 @@ static __always_inline int inner_ipv6(struct xdp_md *ctx, struct vxp_pkt *p, voi
 		return VXP_REASON_INNER_TRUNCATED;
 	w.proto = ip6h->nexthdr;
 	p->ip_len = (__u16)w.tot; /* the frame holds it: no more than 16 bits */
+	p->ttl = ip6h->hop_limit;
 	rc = vxp_ipv6_exts(ctx, &w);
 	if (rc != VXP_CONTINUE)
 		return rc;

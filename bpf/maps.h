@@ -125,6 +125,7 @@ struct vxp_pkt {
 	/* an IPv6 routing header with segments left: NAT cannot deliver it
 	 * (step_nat) */
 	__u8 routed;
+	__u8 ttl;		     /* inner TTL or hop limit, as received: step_forward's */
 	__u16 ip_len;		     /* inner IP length, header included */
 	void *l4;		     /* after decapsulation; NULL when no ports */
 	struct vxp_rule_state *rule; /* the NAT rule applied, if any */
