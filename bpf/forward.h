@@ -18,21 +18,17 @@
 
 #define VXP_IPV6_FLOWINFO_MASK 0x0fffffff
 
-/* Clears DF and fixes the header checksum; counted once per packet. */
-static __always_inline int clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
+/* Clears DF and fixes the header checksum; counted once per packet. The
+ * caller has the header inside the frame. */
+static __always_inline void clear_df(struct vxp_pkt *p, struct iphdr *iph)
 {
-	struct iphdr *iph = (void *)(long)ctx->data + ETH_HLEN;
-	__be16 old;
+	__be16 old = iph->frag_off;
 
-	if ((void *)(iph + 1) > (void *)(long)ctx->data_end)
-		return VXP_REASON_INTERNAL;
-	if (!(iph->frag_off & bpf_htons(VXP_IP_DF)))
-		return VXP_CONTINUE;
-	old = iph->frag_off;
+	if (!(old & bpf_htons(VXP_IP_DF)))
+		return;
 	iph->frag_off = old & ~bpf_htons(VXP_IP_DF);
 	iph->check = csum_apply(iph->check, csum_diff16(0, old, iph->frag_off));
 	p->events |= 1U << VXP_EVENT_DF_CLEARED;
-	return VXP_CONTINUE;
 }
 
 /* Step 5. XDP cannot fragment; the kernel can once DF is gone. */
@@ -46,7 +42,8 @@ static __always_inline int step_clear_df(struct xdp_md *ctx, struct vxp_pkt *p)
 		return VXP_REASON_INTERNAL;
 	if (bpf_ntohs(iph->tot_len) <= vxp_cfg.df_threshold)
 		return VXP_CONTINUE;
-	return clear_df(ctx, p);
+	clear_df(p, iph);
+	return VXP_CONTINUE;
 }
 
 static __always_inline int fib_reason(int rc)
@@ -208,8 +205,8 @@ static __always_inline int fwd_too_big(struct xdp_md *ctx, struct vxp_pkt *p,
 		return fib_failed(fib, rc);
 	if (!bpf_map_lookup_elem(&vxp_tx_ports, &fib->ifindex))
 		return VXP_REASON_NO_TX_PORT;
-	rc = clear_df(ctx, p);
-	return rc == VXP_CONTINUE ? VXP_REASON_FRAG_NEEDED : rc;
+	clear_df(p, iph); /* before the kernel's own fragmentation */
+	return VXP_REASON_FRAG_NEEDED;
 }
 
 /*
