@@ -81,7 +81,7 @@ static void pcaps(const char *dir, const char *pcapdir)
 	free(names);
 }
 
-#define FRAG4(o, l, m)                \
+#define SEED_FRAG4(o, l, m)           \
 	.ip = { .family = 4,          \
 		.src = "10.1.1.1",    \
 		.dst = "10.2.9.9",    \
@@ -91,7 +91,7 @@ static void pcaps(const char *dir, const char *pcapdir)
 		.frag_len = l,        \
 		.mf = m },            \
 	.l4 = { .sport = 1000, .dport = 53, .payload = 88 }
-#define FRAG6(o, l, m)                \
+#define SEED_FRAG6(o, l, m)           \
 	.ip = { .family = 6,          \
 		.src = "fd00::9",     \
 		.dst = "fd02::9",     \
@@ -104,7 +104,7 @@ static void pcaps(const char *dir, const char *pcapdir)
 
 /* destination options after the fragment header: in every fragment, the
  * fragment header names them, not UDP */
-#define FRAG6X(o, l, m)                                       \
+#define SEED_FRAG6X(o, l, m)                                  \
 	.ip = { .family = 6,                                  \
 		.src = "fd00::9",                             \
 		.dst = "fd02::9",                             \
@@ -320,10 +320,10 @@ static const struct {
 	const char *name;
 	struct pkt_spec a, b;
 } pairs[] = {
-	{ "frag4", { VX4, FRAG4(0, 48, true) }, { VX4, FRAG4(48, 48, false) } },
-	{ "frag6", { VX4, FRAG6(0, 48, true) }, { VX4, FRAG6(48, 48, false) } },
-	{ "frag4-orphan", { VX4, FRAG4(48, 48, false) }, { VX4, FRAG4(0, 48, true) } },
-	{ "frag6-dstopts", { VX4, FRAG6X(0, 56, true) }, { VX4, FRAG6X(56, 48, false) } },
+	{ "frag4", { VX4, SEED_FRAG4(0, 48, true) }, { VX4, SEED_FRAG4(48, 48, false) } },
+	{ "frag6", { VX4, SEED_FRAG6(0, 48, true) }, { VX4, SEED_FRAG6(48, 48, false) } },
+	{ "frag4-orphan", { VX4, SEED_FRAG4(48, 48, false) }, { VX4, SEED_FRAG4(0, 48, true) } },
+	{ "frag6-dstopts", { VX4, SEED_FRAG6X(0, 56, true) }, { VX4, SEED_FRAG6X(56, 48, false) } },
 };
 
 static void fixtures(const char *dir)

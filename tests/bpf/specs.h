@@ -31,6 +31,30 @@
 #define TCP6(s, d)  .ip = { .family = 6, .src = s, .dst = d, .proto = IPPROTO_TCP }
 #define PORTS(s, d) .l4 = { .sport = s, .dport = d, .payload = 32 }
 
+/* A fragment of a UDP datagram from 10.0.5.1 to 10.2.99.7 (IPv6: fd00:5::1 to
+ * fd02::99:7) with identification id_: bytes [off, off + len) of it, and
+ * more after them or not. DGRAM is the whole datagram's UDP header and
+ * payload, to destination port dp. */
+#define FRAG4(id_, off, len, more)    \
+	.ip = { .family = 4,          \
+		.src = "10.0.5.1",    \
+		.dst = "10.2.99.7",   \
+		.proto = IPPROTO_UDP, \
+		.id = id_,            \
+		.frag_off = off,      \
+		.frag_len = len,      \
+		.mf = more }
+#define FRAG6(id_, off, len, more)    \
+	.ip = { .family = 6,          \
+		.src = "fd00:5::1",   \
+		.dst = "fd02::99:7",  \
+		.proto = IPPROTO_UDP, \
+		.frag_id6 = id_,      \
+		.frag_off = off,      \
+		.frag_len = len,      \
+		.mf = more }
+#define DGRAM(dp) .l4 = { .sport = 1, .dport = dp, .payload = 136 }
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif /* VXP_TEST_SPECS_H */

@@ -29,53 +29,31 @@ int __wrap_bpf_object__load_skeleton(struct bpf_object_skeleton *s)
 	return __real_bpf_object__load_skeleton(s);
 }
 
-#define FRAG4(id_, off, len, more)    \
-	.ip = { .family = 4,          \
-		.src = "10.0.5.1",    \
-		.dst = "10.2.99.7",   \
-		.proto = IPPROTO_UDP, \
-		.id = id_,            \
-		.frag_off = off,      \
-		.frag_len = len,      \
-		.mf = more }
-#define FRAG6(id_, off, len, more)    \
-	.ip = { .family = 6,          \
-		.src = "fd00:5::1",   \
-		.dst = "fd02::99:7",  \
-		.proto = IPPROTO_UDP, \
-		.frag_id6 = id_,      \
-		.frag_off = off,      \
-		.frag_len = len,      \
-		.mf = more }
-#define DGRAM .l4 = { .sport = 1, .dport = 7000, .payload = 136 }
-
 /* The map full: each first fragment still leaves NATed, its decision lost
  * and counted; the rest of its datagram is then an orphan. */
 static const struct dp_case full[] = {
 	{ "map full: IPv4 first fragment NATed, its decision not kept, counted",
-	  .in = { VX4, FRAG4(0x1234, 0, 48, true), DGRAM }, .reason = FWD,
+	  .in = { VX4, FRAG4(0x1234, 0, 48, true), DGRAM(7000) }, .reason = FWD,
 	  .events = EV(FRAG_FIRST) | EV(NAT_HIT) | EV(FRAG_MAP_FAILED), .nat_addr = "10.2.0.70",
 	  .nat_port = 7001 },
 	{ "map full: its later fragment is an orphan",
-	  .in = { VX4, FRAG4(0x1234, 48, 96, false), DGRAM }, .reason = VXP_REASON_FRAG_ORPHAN,
-	  .events = EV(FRAG_LATER) },
-	{ "map full: IPv6 first fragment without a rule, its decision not kept, counted",
-	  .in = { VX6, FRAG6(77, 0, 48, true),
-		  .l4 = { .sport = 1, .dport = 7002, .payload = 136 } },
-	  .reason = FWD, .events = EV(FRAG_FIRST) | EV(FRAG_MAP_FAILED) },
-	{ "map full: its later fragment is an orphan",
-	  .in = { VX6, FRAG6(77, 48, 96, false),
-		  .l4 = { .sport = 1, .dport = 7002, .payload = 136 } },
+	  .in = { VX4, FRAG4(0x1234, 48, 96, false), DGRAM(7000) },
 	  .reason = VXP_REASON_FRAG_ORPHAN, .events = EV(FRAG_LATER) },
+	{ "map full: IPv6 first fragment without a rule, its decision not kept, counted",
+	  .in = { VX6, FRAG6(77, 0, 48, true), DGRAM(7002) }, .reason = FWD,
+	  .events = EV(FRAG_FIRST) | EV(FRAG_MAP_FAILED) },
+	{ "map full: its later fragment is an orphan",
+	  .in = { VX6, FRAG6(77, 48, 96, false), DGRAM(7002) }, .reason = VXP_REASON_FRAG_ORPHAN,
+	  .events = EV(FRAG_LATER) },
 };
 
 /* With its one entry free, the same map keeps a decision: no error. */
 static const struct dp_case room[] = {
 	{ "room for one: IPv4 first fragment, decision kept",
-	  .in = { VX4, FRAG4(0x1235, 0, 48, true), DGRAM }, .reason = FWD,
+	  .in = { VX4, FRAG4(0x1235, 0, 48, true), DGRAM(7000) }, .reason = FWD,
 	  .events = EV(FRAG_FIRST) | EV(NAT_HIT), .nat_addr = "10.2.0.70", .nat_port = 7001 },
 	{ "room for one: its later fragment follows it",
-	  .in = { VX4, FRAG4(0x1235, 48, 96, false), DGRAM }, .reason = FWD,
+	  .in = { VX4, FRAG4(0x1235, 48, 96, false), DGRAM(7000) }, .reason = FWD,
 	  .events = EV(FRAG_LATER) | EV(NAT_HIT), .nat_addr = "10.2.0.70", .nat_port = 7001 },
 };
 

@@ -235,24 +235,6 @@ static const struct dp_case cases[] = {
 	  .in = { VX4, UDP6("fd00:5::1", "fd02::99:1"), PORTS(42844, 1) }, .reason = FWD },
 };
 
-#define FRAG4(id_, off, len, more)  \
-	.ip = { .family = 4,        \
-		.src = "10.0.5.1",  \
-		.dst = "10.2.99.7", \
-		.proto = UDP,       \
-		.id = id_,          \
-		.frag_off = off,    \
-		.frag_len = len,    \
-		.mf = more }
-#define FRAG6(id_, off, len, more)   \
-	.ip = { .family = 6,         \
-		.src = "fd00:5::1",  \
-		.dst = "fd02::99:7", \
-		.proto = UDP,        \
-		.frag_id6 = id_,     \
-		.frag_off = off,     \
-		.frag_len = len,     \
-		.mf = more }
 /* The same with destination options after the fragment header. */
 #define FRAG6X(id_, off, len, more)                           \
 	.ip = { .family = 6,                                  \
@@ -265,7 +247,6 @@ static const struct dp_case cases[] = {
 		.mf = more,                                   \
 		.ext = { IPPROTO_FRAGMENT, IPPROTO_DSTOPTS }, \
 		.n_ext = 2 }
-#define DGRAM(dp) .l4 = { .sport = 1, .dport = dp, .payload = 136 }
 
 /* In order, as they arrive: every fragment gets its first fragment's decision. */
 static const struct dp_case fragments[] = {

@@ -137,15 +137,7 @@ static void check_counters(struct dp_env *env)
 static void check_fragment_counted(struct dp_env *env)
 {
 	struct dp_case first = { "first fragment",
-				 .in = { VX4,
-					 .ip = { .family = 4,
-						 .src = "10.0.5.1",
-						 .dst = "10.2.99.7",
-						 .proto = IPPROTO_UDP,
-						 .id = 0x777,
-						 .frag_len = 48,
-						 .mf = true },
-					 .l4 = { .sport = 1, .dport = 7000, .payload = 136 } },
+				 .in = { VX4, FRAG4(0x777, 0, 48, true), DGRAM(7000) },
 				 .reason = FWD,
 				 .events = EV(FRAG_FIRST) | EV(NAT_HIT),
 				 .nat_addr = "10.2.0.70",
