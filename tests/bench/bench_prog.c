@@ -106,37 +106,30 @@ static const struct pkt_spec full_spec = {
 	.l4 = { .sport = 40000, .dport = 8081, .payload = 1450 - 28 },
 };
 
-/* The same with TTL 1: NAT and DF, then dropped before the FIB lookup; the
- * difference to the full path is the lookup and the redirect. */
-static const struct pkt_spec prefib_spec = {
-	VX4,
-	.ip = { .family = 4,
-		.src = "10.0.5.1",
-		.dst = "10.2.99.1",
-		.proto = IPPROTO_UDP,
-		.df = true,
-		.ttl = 1 },
-	.l4 = { .sport = 40000, .dport = 8081, .payload = 1450 - 28 },
-};
-
-/* The full path's frame to a port no rule has: forwarded as it is, by
- * bpf_fib_lookup for every packet. */
-static const struct pkt_spec unmatched_spec = {
-	VX4,
-	.ip = { .family = 4,
-		.src = "10.0.5.1",
-		.dst = "10.2.99.1",
-		.proto = IPPROTO_UDP,
-		.df = true },
-	.l4 = { .sport = 40000, .dport = 8089, .payload = 1450 - 28 },
-};
-
 /* Not ours, parsed as deep as a non-matching packet goes: to its UDP port. */
 static const struct pkt_spec plain_spec = {
 	.l2 = { .dst = MAC_IN0, .src = MAC_PEER },
 	UDP4("10.0.0.2", "10.0.0.1"),
 	PORTS(5353, 53),
 };
+
+/* The frames, the full path's and its variants. */
+static void frames_build(struct bench *b)
+{
+	struct pkt_spec s = full_spec;
+
+	b->f[F_FULL].len = pkt_build(&s, b->f[F_FULL].b);
+	/* TTL 1: NAT and DF, then dropped before the forwarding step; the
+	 * difference to the full path is the next hop and the redirect */
+	s.ip.ttl = 1;
+	b->f[F_PREFIB].len = pkt_build(&s, b->f[F_PREFIB].b);
+	/* to a port no rule has: forwarded as it is, by bpf_fib_lookup for
+	 * every packet */
+	s = full_spec;
+	s.l4.dport = 8089;
+	b->f[F_UNMATCHED].len = pkt_build(&s, b->f[F_UNMATCHED].b);
+	b->f[F_PLAIN].len = pkt_build(&plain_spec, b->f[F_PLAIN].b);
+}
 
 static int run(struct bench *b, int prog_fd, const uint8_t *frame, size_t len, uint32_t repeat,
 	       uint32_t *ret_verdict, uint32_t *ret_ns)
@@ -339,8 +332,8 @@ static void report(const struct bench *b, const struct measure *m)
 	printf("the pipeline alone (harnessed - harness + floor), and x the floor:\n");
 	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "NAT + DF + forward", med.full, min.full,
 	       med.full / med.floor, min.full / min.floor);
-	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "NAT + DF, up to the forwarding step", med.prefib,
-	       min.prefib, med.prefib / med.floor, min.prefib / min.floor);
+	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "NAT + DF, up to the forwarding step",
+	       med.prefib, min.prefib, med.prefib / med.floor, min.prefib / min.floor);
 	printf("  %-50s %6.1f %6.1f\n", "the kept next hop and redirect", med.full - med.prefib,
 	       min.full - min.prefib);
 	printf("  %-50s %6.1f %6.1f  %5.2fx %5.2fx\n", "no rule: forwarded by bpf_fib_lookup",
@@ -435,10 +428,7 @@ int main(void)
 	m[M_HARNESS_SAMPLED].sample = b.sample_rate;
 	dp_env_setup(&b.env);
 	dp_env_nat(&b.env, &rule, 1);
-	b.f[F_FULL].len = pkt_build(&full_spec, b.f[F_FULL].b);
-	b.f[F_PREFIB].len = pkt_build(&prefib_spec, b.f[F_PREFIB].b);
-	b.f[F_PLAIN].len = pkt_build(&plain_spec, b.f[F_PLAIN].b);
-	b.f[F_UNMATCHED].len = pkt_build(&unmatched_spec, b.f[F_UNMATCHED].b);
+	frames_build(&b);
 	err = harness_open(&b);
 	if (err) {
 		fprintf(stderr, "bench-prog: loading the harness: %s\n", strerror(-err));
