@@ -43,27 +43,25 @@ static __always_inline int outer_l3_is_udp(struct vxp_cursor *c, int proto, void
 	return 0;
 }
 
-/* One of the ingress interface's own addresses: a few, compared in turn. */
-static __always_inline bool daddr_is_local(int family, void *daddr, void *end)
+/* One of the ingress interface's own addresses: a few, compared in turn.
+ * daddr lies in the outer IP header, which the parser found inside the
+ * frame. */
+static __always_inline bool daddr_is_local(int family, const void *daddr)
 {
 	__u32 n, i;
 	__u64 hi, lo;
 	__be32 v4;
 
 	if (family == VXP_AF_INET) {
-		if (daddr + sizeof(v4) > end)
-			return false;
-		v4 = *(__be32 *)daddr;
+		v4 = *(const __be32 *)daddr;
 		n = vxp_in.n4;
 		for (i = 0; i < VXP_LOCAL_ADDRS_MAX && i < n; i++)
 			if (vxp_in.v4[i] == v4)
 				return true;
 		return false;
 	}
-	if (daddr + 16 > end)
-		return false;
-	hi = *(__u64 *)daddr;
-	lo = *(__u64 *)(daddr + 8);
+	hi = *(const __u64 *)daddr;
+	lo = *(const __u64 *)(daddr + 8);
 	n = vxp_in.n6;
 	for (i = 0; i < VXP_LOCAL_ADDRS_MAX && i < n; i++)
 		if (vxp_in.v6[i][0] == hi && vxp_in.v6[i][1] == lo)
@@ -96,7 +94,7 @@ static __always_inline int step_recognise(struct xdp_md *ctx, struct vxp_pkt *p)
 		return VXP_NOT_OURS;
 	if (udph->dest != bpf_htons(vxlan_port))
 		return VXP_NOT_OURS;
-	if (!daddr_is_local(family, daddr, c.end))
+	if (!daddr_is_local(family, daddr))
 		return VXP_NOT_OURS;
 	/* Ours by address and port from here: the packet state starts now, so
 	 * that traffic that is not ours does not pay for it. */
