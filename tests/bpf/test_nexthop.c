@@ -88,12 +88,18 @@ static void check_kept_and_followed(struct dp_env *env)
 	datapath_nexthop_bump(env->dp);
 	c = via("the generation moved on: the new route, out of mtu0", 1200, mac_mtu_gw, mac_mtu0);
 	dp_case_check(env, &c);
+	/* the FIB would now say another MAC: a packet exactly as long as the
+	 * kept MTU must still take the kept next hop */
+	tap_ok(!testnet_sh("ip neigh replace 10.3.0.2 lladdr 02:00:00:00:03:99 dev mtu0 "
+			   "nud permanent"),
+	       "the mtu0 gateway's MAC changes (test set-up)");
 	c = via("kept, and small enough: out of mtu0 again", 1280, mac_mtu_gw, mac_mtu0);
 	dp_case_check(env, &c);
 	c = via("kept, but longer than mtu0's 1280: the kernel fragments it", 1281, NULL, NULL);
 	c.reason = VXP_REASON_FRAG_NEEDED;
 	dp_case_check(env, &c);
 	testnet_sh("ip route del 10.2.0.70/32 via 10.3.0.2 dev mtu0");
+	testnet_sh("ip neigh replace 10.3.0.2 lladdr 02:00:00:00:03:02 dev mtu0 nud permanent");
 	testnet_sh("ip neigh replace 10.1.0.2 lladdr 02:00:00:00:02:02 dev out0 nud permanent");
 	datapath_nexthop_bump(env->dp);
 	c = via("all back: MAC_GW on out0", 200, NULL, NULL);
