@@ -11,6 +11,16 @@
 #include "specs.h"
 #include "tap.h"
 
+/* VXLAN for VNI 42 from the mirror source to dst_ (IPv4 or IPv6). */
+#define VX_TO(fam, dst_)                                                             \
+	{                                                                            \
+		.vxlan = true, L2_OUTER,                                             \
+		.outer_ip = { .family = fam,                                         \
+			      .src = fam == 4 ? "10.0.0.2" : "fd00::2",              \
+			      .dst = dst_ },                                         \
+		.vni = 42, L2_INNER, UDP4("10.0.5.1", "10.2.0.2"), PORTS(1000, 2000) \
+	}
+
 static const struct dp_case cases[] = {
 	{ "plain UDP",
 	  .in = { .l2 = { .dst = MAC_IN0, .src = MAC_PEER },
@@ -170,32 +180,11 @@ static const struct dp_case cases[] = {
 	  .reason = VXP_NOT_OURS },
 	/* the NIC may deliver frames for other hosts (promiscuous mode, a
 	 * shared segment, a mirror of a mirror): not ours, whatever the port */
-	{ "VXLAN to another host's IPv4 address",
-	  .in = { .vxlan = true,
-		  L2_OUTER,
-		  .outer_ip = { .family = 4, .src = "10.0.0.2", .dst = "10.99.99.99" },
-		  .vni = 42,
-		  L2_INNER,
-		  UDP4("10.0.5.1", "10.2.0.2"),
-		  PORTS(1000, 2000) },
+	{ "VXLAN to another host's IPv4 address", .in = VX_TO(4, "10.99.99.99"),
 	  .reason = VXP_NOT_OURS },
-	{ "VXLAN to another host's IPv6 address",
-	  .in = { .vxlan = true,
-		  L2_OUTER,
-		  .outer_ip = { .family = 6, .src = "fd00::2", .dst = "fd00::99" },
-		  .vni = 42,
-		  L2_INNER,
-		  UDP4("10.0.5.1", "10.2.0.2"),
-		  PORTS(1000, 2000) },
+	{ "VXLAN to another host's IPv6 address", .in = VX_TO(6, "fd00::99"),
 	  .reason = VXP_NOT_OURS },
-	{ "VXLAN to in0's IPv4 broadcast address",
-	  .in = { .vxlan = true,
-		  L2_OUTER,
-		  .outer_ip = { .family = 4, .src = "10.0.0.2", .dst = "10.0.0.255" },
-		  .vni = 42,
-		  L2_INNER,
-		  UDP4("10.0.5.1", "10.2.0.2"),
-		  PORTS(1000, 2000) },
+	{ "VXLAN to in0's IPv4 broadcast address", .in = VX_TO(4, "10.0.0.255"),
 	  .reason = VXP_NOT_OURS },
 	{ "VXLAN with a VNI not allowed, to another host: not counted",
 	  .in = { .vxlan = true,
@@ -216,15 +205,6 @@ static const struct dp_case cases[] = {
 		  PORTS(1000, 2000) },
 	  .reason = VXP_NOT_OURS },
 };
-
-#define VX_TO(fam, dst_)                                                             \
-	{                                                                            \
-		.vxlan = true, L2_OUTER,                                             \
-		.outer_ip = { .family = fam,                                         \
-			      .src = fam == 4 ? "10.0.0.2" : "fd00::2",              \
-			      .dst = dst_ },                                         \
-		.vni = 42, L2_INNER, UDP4("10.0.5.1", "10.2.0.2"), PORTS(1000, 2000) \
-	}
 
 static void check_to(struct dp_env *env, const char *name, struct pkt_spec in, int reason)
 {
