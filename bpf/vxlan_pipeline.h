@@ -287,5 +287,7 @@ struct vxp_frag_value {
 	__u16 rule;  /* VXP_FRAG_NAT: the rule's slot */
 	union vxp_addr addr;
 };
+_Static_assert(VXP_REASON__COUNT <= 0xff && VXP_RULE_SLOTS <= 0x10000,
+	       "struct vxp_frag_value holds every reason and every rule slot");
 
 #endif /* VXLAN_PIPELINE_H */
