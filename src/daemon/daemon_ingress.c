@@ -172,26 +172,26 @@ static int resync(struct daemon *d)
 	return netlink_dump(in->nl, RTM_GETLINK);
 }
 
-void daemon_nexthop_move(struct daemon *d)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void daemon_nexthop_move(struct daemon *d)
+{
 	datapath_nexthop_bump(d->dp);
 	d->nh_moves++;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	d->nh_moved_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	d->nh_moved_ns = now_ns();
 	if (d->ingress)
 		d->ingress->nh_changed = false;
 }
 
 void daemon_nexthop_age(struct daemon *d)
 {
-	struct timespec ts;
-	uint64_t now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	if (now - d->nh_moved_ns >= DAEMON_NH_MAX_AGE_NS)
+	if (now_ns() - d->nh_moved_ns >= DAEMON_NH_MAX_AGE_NS)
 		daemon_nexthop_move(d);
 }
 
