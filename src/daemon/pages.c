@@ -407,8 +407,6 @@ static int page_status(void *ctx, struct buf *b)
 static void json_rule(struct buf *b, const struct daemon *d, const struct nat_entry *e)
 {
 	int family = e->key.family == VXP_AF_INET ? VXP_AF_INET : VXP_AF_INET6;
-	bool marker = !e->key.daddr.v6[0] && !e->key.daddr.v6[1] && !e->key.daddr.v6[2] &&
-		      !e->key.daddr.v6[3] && !(e->value.flags & VXP_NAT_F_WILDCARD);
 	char addr[ADDR_STR_MAX], where[256] = "";
 	uint32_t id = e->value.rule_id;
 
@@ -416,7 +414,7 @@ static void json_rule(struct buf *b, const struct daemon *d, const struct nat_en
 		   "{\"family\": \"ipv%d\", \"proto\": \"%s\", \"match\": \"%s\", \"port\": %u, ",
 		   family == VXP_AF_INET ? 4 : 6, e->key.proto == IPPROTO_TCP ? "tcp" : "udp",
 		   e->key.match == VXP_NAT_MATCH_DST ? "dst_port" : "src_port", ntohs(e->key.port));
-	if (marker) { /* a port that only has rules naming an address */
+	if (nat_entry_is_marker(e)) { /* a port that only has rules naming an address */
 		buf_printf(b, "\"marker\": true}");
 		return;
 	}
