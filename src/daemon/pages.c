@@ -161,12 +161,25 @@ static void rule_labels(struct buf *b, const struct daemon *d, size_t i)
 	buf_printf(b, "\"}");
 }
 
+/* Each rule's counters, read once for every report that shows them: NULL
+ * when they cannot be read (free it). */
+static struct vxp_counter *rule_counts(const struct daemon *d)
+{
+	struct vxp_counter *c = calloc(d->cfg.n_rules + 1, sizeof(*c));
+
+	if (c && rules_counters(d, c, d->cfg.n_rules)) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
 /* Per NAT rule, from the per-CPU state the program keeps by rule slot. */
 static void rule_counters(struct buf *b, const struct daemon *d)
 {
 	static const char *const names[] = { "vxlan_pipeline_nat_rule_packets_total",
 					     "vxlan_pipeline_nat_rule_bytes_total" };
-	struct vxp_counter c;
+	struct vxp_counter *c = rule_counts(d);
 	size_t i;
 	int k;
 
@@ -175,14 +188,14 @@ static void rule_counters(struct buf *b, const struct daemon *d)
 		     k ? "Bytes of the frames each NAT rule matched, as received."
 		       : "Frames each NAT rule matched (later fragments included); kept "
 			 "while the rule stays across reloads.");
-		for (i = 0; i < d->cfg.n_rules; i++) {
-			if (rules_counter(d, i, &c))
-				continue;
+		for (i = 0; c && i < d->cfg.n_rules; i++) {
 			buf_printf(b, "%s", names[k]);
 			rule_labels(b, d, i);
-			buf_printf(b, " %llu\n", (unsigned long long)(k ? c.bytes : c.packets));
+			buf_printf(b, " %llu\n",
+				   (unsigned long long)(k ? c[i].bytes : c[i].packets));
 		}
 	}
+	free(c);
 }
 
 /* The next hops NAT rules keep in the data plane: what moved them on. */
@@ -407,8 +420,8 @@ static int page_status(void *ctx, struct buf *b)
 static void json_rule(struct buf *b, const struct daemon *d, const struct nat_entry *e)
 {
 	int family = e->key.family == VXP_AF_INET ? VXP_AF_INET : VXP_AF_INET6;
+	int origin = rules_origin(d, e->value.rule_id);
 	char addr[ADDR_STR_MAX], where[256] = "";
-	uint32_t id = e->value.rule_id;
 
 	buf_printf(b,
 		   "{\"family\": \"ipv%d\", \"proto\": \"%s\", \"match\": \"%s\", \"port\": %u, ",
@@ -428,25 +441,25 @@ static void json_rule(struct buf *b, const struct daemon *d, const struct nat_en
 	addr_format(family, &e->value.addr, ntohs(e->value.port), addr, sizeof(addr));
 	buf_printf(b, ", \"to\": ");
 	buf_json_string(b, addr);
-	if (rules_origin(d, id) >= 0)
-		conf_src_format(&d->cfg.rules[rules_origin(d, id)].src, where, sizeof(where));
+	if (origin >= 0)
+		conf_src_format(&d->cfg.rules[origin].src, where, sizeof(where));
 	buf_printf(b, ", \"source\": ");
 	buf_json_string(b, where);
 	buf_printf(b, "}");
 }
 
-/* Each rule of the configuration with what it matched. */
+/* Each rule of the configuration with what it matched (0 when that cannot
+ * be read). */
 static void json_rule_counters(struct buf *b, const struct daemon *d)
 {
 	char where[256], to[ADDR_STR_MAX + 8];
-	struct vxp_counter c;
+	struct vxp_counter *c = rule_counts(d), none = { 0 };
 	size_t i;
 
 	for (i = 0; i < d->cfg.n_rules; i++) {
 		const struct conf_rule *r = &d->cfg.rules[i];
+		const struct vxp_counter *ci = c ? &c[i] : &none;
 
-		if (rules_counter(d, i, &c))
-			memset(&c, 0, sizeof(c));
 		conf_src_format(&r->src, where, sizeof(where));
 		addr_format(r->family, &r->to_addr, r->to_port, to, sizeof(to));
 		buf_printf(b, "%s{\"source\": ", i ? ",\n  " : "\n  ");
@@ -454,8 +467,9 @@ static void json_rule_counters(struct buf *b, const struct daemon *d)
 		buf_printf(b, ", \"to\": ");
 		buf_json_string(b, to);
 		buf_printf(b, ", \"packets\": %llu, \"bytes\": %llu}",
-			   (unsigned long long)c.packets, (unsigned long long)c.bytes);
+			   (unsigned long long)ci->packets, (unsigned long long)ci->bytes);
 	}
+	free(c);
 }
 
 static int page_nat(void *ctx, struct buf *b)
