@@ -58,6 +58,8 @@ static void on_link(struct daemon *d, const struct nl_event *ev)
 		 mac);
 }
 
+/* Only addresses the data plane holds: at most VXP_LOCAL_ADDRS_MAX per family,
+ * so the ones resync() must keep always fit, however many the interface has. */
 static void note_seen(struct daemon_ingress *in, const struct ingress_addr *ia)
 {
 	if (in->syncing && in->n_seen < SEEN_MAX)
@@ -85,9 +87,10 @@ static void on_addr(struct daemon *d, const struct nl_event *ev)
 		drop_addr(d, &ia);
 		return;
 	}
-	note_seen(d->ingress, &ia);
 	addr_text(&ia, text, sizeof(text));
 	ret = datapath_add_local_addr(d->dp, ia.family, &ia.a);
+	if (ret >= 0)
+		note_seen(d->ingress, &ia);
 	if (ret > 0)
 		log_info("ingress '%s' has %s: VXLAN to it is taken", d->in.name, text);
 	else if (ret == -ENOSPC)
