@@ -22,6 +22,7 @@
 #include "libvxp/addr.h"
 #include "libvxp/nat_table.h"
 #include "libvxp/stats.h"
+#include "libvxp/sysfile.h"
 
 #define ENA_STATS_MAX 16
 
@@ -360,16 +361,10 @@ static int page_stats(void *ctx, struct buf *b)
 static long long rx_packets(const char *ifname)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
+	long long v;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets", ifname);
-	f = fopen(path, "re");
-	if (f && fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	if (f)
-		fclose(f);
-	return v;
+	return sysfile_read(path, &v) ? -1 : v;
 }
 
 static int page_status(void *ctx, struct buf *b)
