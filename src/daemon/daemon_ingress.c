@@ -32,8 +32,7 @@ struct daemon_ingress {
 	struct netlink *nl;
 	bool nh_changed; /* an event since the generation last moved */
 	uint8_t mac[6];
-	/* a dump after lost events: what it showed, to remove what it did not */
-	bool syncing;
+	/* what the last dump showed, so that a resync removes what it did not */
 	unsigned n_seen;
 	struct ingress_addr seen[SEEN_MAX];
 };
@@ -62,7 +61,7 @@ static void on_link(struct daemon *d, const struct nl_event *ev)
  * so the ones resync() must keep always fit, however many the interface has. */
 static void note_seen(struct daemon_ingress *in, const struct ingress_addr *ia)
 {
-	if (in->syncing && in->n_seen < SEEN_MAX)
+	if (in->n_seen < SEEN_MAX)
 		in->seen[in->n_seen++] = *ia;
 }
 
@@ -89,7 +88,7 @@ static void on_addr(struct daemon *d, const struct nl_event *ev)
 	}
 	addr_text(&ia, text, sizeof(text));
 	ret = datapath_add_local_addr(d->dp, ia.family, &ia.a);
-	if (ret >= 0)
+	if (ret >= 0 && ev->dump)
 		note_seen(d->ingress, &ia);
 	if (ret > 0)
 		log_info("ingress '%s' has %s: VXLAN to it is taken", d->in.name, text);
@@ -120,9 +119,12 @@ static void on_event(void *ctx, const struct nl_event *ev)
 {
 	struct daemon *d = ctx;
 
-	/* any interface's: the next hops may go anywhere */
-	d->nh_events[nh_event_kind(ev->type)]++;
-	d->ingress->nh_changed = true;
+	/* any interface's: the next hops may go anywhere; a dump tells what
+	 * is, which is no change (a resync moves the generation itself) */
+	if (!ev->dump) {
+		d->nh_events[nh_event_kind(ev->type)]++;
+		d->ingress->nh_changed = true;
+	}
 	if (ev->type != RTM_NEWLINK && ev->type != RTM_DELLINK && ev->type != RTM_NEWADDR &&
 	    ev->type != RTM_DELADDR)
 		return;
@@ -163,10 +165,8 @@ static int resync(struct daemon *d)
 			had[n].a = a[i];
 		}
 	}
-	in->syncing = true;
 	in->n_seen = 0;
 	err = netlink_dump(in->nl, RTM_GETADDR);
-	in->syncing = false;
 	if (err)
 		return err;
 	for (i = 0; i < n; i++)
