@@ -42,6 +42,7 @@ UNIT_TESTS = \
 	tests/unit/test_nat_slots \
 	tests/unit/test_nat_table \
 	tests/unit/test_pkt \
+	tests/unit/test_sysfile \
 	tests/unit/test_unix_listen
 BPF_TESTS = \
 	tests/bpf/test_attach \
@@ -102,6 +103,7 @@ tests_unit_test_netdev_LDADD = $(TEST_LIBS)
 tests_unit_test_notify_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_slots_LDADD = $(TEST_LIBS)
 tests_unit_test_nat_table_LDADD = $(TEST_LIBS)
+tests_unit_test_sysfile_LDADD = $(TEST_LIBS)
 tests_unit_test_unix_listen_LDADD = $(TEST_LIBS)
 # its bind() wrapped, to play another daemon binding the path at the same moment
 tests_unit_test_unix_listen_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=bind

@@ -21,6 +21,7 @@
 #include "libvxp/conf_load.h"
 #include "libvxp/netdev.h"
 #include "libvxp/privs.h"
+#include "libvxp/sysfile.h"
 
 #define BPF_FS_MAGIC 0xcafe4a11
 
@@ -178,16 +179,12 @@ static void interface(struct check *k, const struct pipeline_config *cfg, const 
 		    "%s '%s' carries the default route", role, name);
 }
 
+/* A sysctl's value; -1 when there is none. */
 static long sysctl_long(const char *path)
 {
-	FILE *f = fopen(path, "re");
-	long v = -1;
+	long long v;
 
-	if (f && fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	if (f)
-		fclose(f);
-	return v;
+	return sysfile_read(path, &v) ? -1 : (long)v;
 }
 
 /* Inner IPv6 forwards only where IPv6 forwarding is on for the ingress; and

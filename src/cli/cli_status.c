@@ -195,30 +195,42 @@ int cli_stats_show(const struct cli *c, const char *body)
 	return ret;
 }
 
-/* The daemon's count for the rule written at source, or NULL (a daemon from
- * before per-rule counters sends none). */
-static const json_t *rule_count(const json_t *n, const char *source)
+/* Where the rule of an entry or a count was written, as the daemon sent it
+ * ("" without one). */
+static const char *raw_source(const json_t *j)
 {
-	const json_t *r;
+	const char *s = json_string_value(jpath_get(j, "source"));
+
+	return s ? s : "";
+}
+
+/* The daemon's count of each rule by where it was written, for one look-up
+ * a row (the first of a source wins); NULL without counts (a daemon from
+ * before per-rule counters sends none). Raw sources, not cli_str()'s: its
+ * few rotating buffers would not outlive a walk over the rules. */
+static json_t *counts_by_source(const json_t *n)
+{
+	const json_t *rules = jpath_get(n, "rules"), *r;
+	json_t *by = json_array_size(rules) ? json_object() : NULL;
 	size_t i;
 
-	json_array_foreach (jpath_get(n, "rules"), i, r)
-		if (!strcmp(cli_str(r, "source", ""), source))
-			return r;
-	return NULL;
+	json_array_foreach (rules, i, r)
+		if (by && !json_object_get(by, raw_source(r)))
+			json_object_set(by, raw_source(r), (json_t *)r);
+	return by;
 }
 
 /* A row per entry; with the daemon's per-rule counts, each row also shows
  * its rule's packets and bytes (every row of a port range the rule's). */
 static void print_nat(const json_t *n)
 {
-	bool counts = json_array_size(jpath_get(n, "rules")) > 0;
+	json_t *by = counts_by_source(n);
 	const json_t *c;
 	json_t *e;
 	size_t i;
 
 	printf("%-5s %-5s %-9s %6s  %-20s %-28s ", "IP", "PROTO", "MATCH", "PORT", "DST", "TO");
-	if (counts)
+	if (by)
 		printf("%16s %20s  ", "PACKETS", "BYTES");
 	printf("RULE\n");
 	json_array_foreach (jpath_get(n, "entries"), i, e) {
@@ -227,12 +239,13 @@ static void print_nat(const json_t *n)
 		printf("%-5s %-5s %-9s %6s  %-20s %-28s ", cli_str(e, "family", "?"),
 		       cli_str(e, "proto", "?"), cli_str(e, "match", "?"), cli_num(e, "port", 0),
 		       cli_str(e, "dst", "any"), cli_str(e, "to", "?"));
-		c = counts ? rule_count(n, cli_str(e, "source", "")) : NULL;
-		if (counts)
+		c = by ? json_object_get(by, raw_source(e)) : NULL;
+		if (by)
 			printf("%16s %20s  ", c ? cli_num(c, "packets", 0) : "?",
 			       c ? cli_num(c, "bytes", 0) : "?");
 		printf("%s\n", cli_str(e, "source", ""));
 	}
+	json_decref(by);
 }
 
 int cli_nat_show(const struct cli *c, const char *body)

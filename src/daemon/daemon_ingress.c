@@ -32,8 +32,7 @@ struct daemon_ingress {
 	struct netlink *nl;
 	bool nh_changed; /* an event since the generation last moved */
 	uint8_t mac[6];
-	/* a dump after lost events: what it showed, to remove what it did not */
-	bool syncing;
+	/* what the last dump showed, so that a resync removes what it did not */
 	unsigned n_seen;
 	struct ingress_addr seen[SEEN_MAX];
 };
@@ -58,9 +57,11 @@ static void on_link(struct daemon *d, const struct nl_event *ev)
 		 mac);
 }
 
+/* Only addresses the data plane holds: at most VXP_LOCAL_ADDRS_MAX per family,
+ * so the ones resync() must keep always fit, however many the interface has. */
 static void note_seen(struct daemon_ingress *in, const struct ingress_addr *ia)
 {
-	if (in->syncing && in->n_seen < SEEN_MAX)
+	if (in->n_seen < SEEN_MAX)
 		in->seen[in->n_seen++] = *ia;
 }
 
@@ -85,9 +86,10 @@ static void on_addr(struct daemon *d, const struct nl_event *ev)
 		drop_addr(d, &ia);
 		return;
 	}
-	note_seen(d->ingress, &ia);
 	addr_text(&ia, text, sizeof(text));
 	ret = datapath_add_local_addr(d->dp, ia.family, &ia.a);
+	if (ret >= 0 && ev->dump)
+		note_seen(d->ingress, &ia);
 	if (ret > 0)
 		log_info("ingress '%s' has %s: VXLAN to it is taken", d->in.name, text);
 	else if (ret == -ENOSPC)
@@ -117,9 +119,12 @@ static void on_event(void *ctx, const struct nl_event *ev)
 {
 	struct daemon *d = ctx;
 
-	/* any interface's: the next hops may go anywhere */
-	d->nh_events[nh_event_kind(ev->type)]++;
-	d->ingress->nh_changed = true;
+	/* any interface's: the next hops may go anywhere; a dump tells what
+	 * is, which is no change (a resync moves the generation itself) */
+	if (!ev->dump) {
+		d->nh_events[nh_event_kind(ev->type)]++;
+		d->ingress->nh_changed = true;
+	}
 	if (ev->type != RTM_NEWLINK && ev->type != RTM_DELLINK && ev->type != RTM_NEWADDR &&
 	    ev->type != RTM_DELADDR)
 		return;
@@ -160,10 +165,8 @@ static int resync(struct daemon *d)
 			had[n].a = a[i];
 		}
 	}
-	in->syncing = true;
 	in->n_seen = 0;
 	err = netlink_dump(in->nl, RTM_GETADDR);
-	in->syncing = false;
 	if (err)
 		return err;
 	for (i = 0; i < n; i++)
@@ -172,26 +175,26 @@ static int resync(struct daemon *d)
 	return netlink_dump(in->nl, RTM_GETLINK);
 }
 
-void daemon_nexthop_move(struct daemon *d)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void daemon_nexthop_move(struct daemon *d)
+{
 	datapath_nexthop_bump(d->dp);
 	d->nh_moves++;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	d->nh_moved_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	d->nh_moved_ns = now_ns();
 	if (d->ingress)
 		d->ingress->nh_changed = false;
 }
 
 void daemon_nexthop_age(struct daemon *d)
 {
-	struct timespec ts;
-	uint64_t now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	if (now - d->nh_moved_ns >= DAEMON_NH_MAX_AGE_NS)
+	if (now_ns() - d->nh_moved_ns >= DAEMON_NH_MAX_AGE_NS)
 		daemon_nexthop_move(d);
 }
 

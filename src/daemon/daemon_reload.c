@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "daemon_ingress.h"
 #include "daemon_reload.h"
 #include "daemon_rules.h"
 #include "datapath.h"
@@ -68,8 +69,7 @@ static int install_nat(struct daemon *d, const struct pipeline_config *cfg)
 	}
 	if (ret >= 0) {
 		rules_commit(d);
-		datapath_nexthop_bump(d->dp);
-		d->nh_moves++;
+		daemon_nexthop_move(d);
 	}
 	free(slot);
 	free(entries);

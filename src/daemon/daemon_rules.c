@@ -123,25 +123,30 @@ int rules_origin(const struct daemon *d, uint32_t slot)
 	return d->rules && slot < VXP_RULE_SLOTS ? d->rules->origin[slot] : -1;
 }
 
-int rules_counter(const struct daemon *d, size_t i, struct vxp_counter *ret)
+int rules_counters(const struct daemon *d, struct vxp_counter *ret, size_t n)
 {
-	int cpus = libbpf_num_possible_cpus(), c, err = 0;
+	int cpus = libbpf_num_possible_cpus(), fd = datapath_rules_fd(d->dp), c, err = 0;
 	struct vxp_rule_state *v;
+	size_t i;
 
-	memset(ret, 0, sizeof(*ret));
-	if (!d->rules || i >= d->rules->n)
+	memset(ret, 0, n * sizeof(*ret));
+	if (!d->rules || n > d->rules->n)
 		return -ENOENT;
 	if (cpus <= 0)
 		return cpus ? cpus : -EINVAL;
 	v = calloc((size_t)cpus, sizeof(*v)); /* 40 bytes: a multiple of 8 */
 	if (!v)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(datapath_rules_fd(d->dp), &d->rules->slot[i], v))
-		err = -errno;
-	for (c = 0; !err && c < cpus; c++) {
-		ret->packets += v[c].packets;
-		ret->bytes += v[c].bytes;
+	for (i = 0; !err && i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &d->rules->slot[i], v))
+			err = -errno;
+		for (c = 0; !err && c < cpus; c++) {
+			ret[i].packets += v[c].packets;
+			ret[i].bytes += v[c].bytes;
+		}
 	}
 	free(v);
+	if (err)
+		memset(ret, 0, n * sizeof(*ret));
 	return err;
 }

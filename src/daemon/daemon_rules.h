@@ -21,9 +21,9 @@ int rules_prepare(struct daemon *d, const struct pipeline_config *cfg, uint32_t 
 void rules_commit(struct daemon *d);
 void rules_free(struct daemon *d);
 
-/* Packets and bytes the configuration's rule i matched, summed over CPUs.
- * Returns 0 or -errno. */
-int rules_counter(const struct daemon *d, size_t i, struct vxp_counter *ret);
+/* Packets and bytes each of the configuration's first n rules matched,
+ * summed over CPUs, into ret[] (zeroed on failure). Returns 0 or -errno. */
+int rules_counters(const struct daemon *d, struct vxp_counter *ret, size_t n);
 /* The configuration's rule in a slot, or -1. */
 int rules_origin(const struct daemon *d, uint32_t slot);
 

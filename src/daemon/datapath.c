@@ -439,11 +439,6 @@ uint32_t datapath_nexthop_bump(struct datapath *dp)
 	return next;
 }
 
-uint32_t datapath_nexthop_gen(const struct datapath *dp)
-{
-	return __atomic_load_n(&dp->skel->bss->vxp_nh_gen, __ATOMIC_ACQUIRE);
-}
-
 int datapath_count_redirect_failures(struct datapath *dp, int ifindex)
 {
 	struct vxp_xmit_bpf *x;

@@ -56,7 +56,6 @@ int datapath_rules_fd(const struct datapath *dp);
 /* Moves the next-hop generation on: every NAT rule's next hop is looked up
  * again by its next packet. Returns the generation now in force. */
 uint32_t datapath_nexthop_bump(struct datapath *dp);
-uint32_t datapath_nexthop_gen(const struct datapath *dp);
 /* Loads and attaches the programs that count, into the data plane's
  * counters, redirects the egress driver refused (BTF-typed tracepoints
  * xdp_devmap_xmit and xdp_redirect_err) for frames from ifindex, the

@@ -12,6 +12,7 @@
 
 #include "ingress_sysctl.h"
 #include "libvxp/log.h"
+#include "libvxp/sysfile.h"
 
 static void conf_path(const char *ifname, const char *name, char *buf, size_t size)
 {
@@ -21,16 +22,14 @@ static void conf_path(const char *ifname, const char *name, char *buf, size_t si
 static int read_int(const char *ifname, const char *name, int *ret)
 {
 	char path[128];
-	FILE *f;
-	int ok;
+	long long v;
+	int err;
 
 	conf_path(ifname, name, path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%d", ret) == 1;
-	fclose(f);
-	return ok ? 0 : -EINVAL;
+	err = sysfile_read(path, &v);
+	if (!err)
+		*ret = (int)v;
+	return err;
 }
 
 static int write_int(const char *ifname, const char *name, int v)

@@ -22,6 +22,7 @@
 #include "libvxp/addr.h"
 #include "libvxp/nat_table.h"
 #include "libvxp/stats.h"
+#include "libvxp/sysfile.h"
 
 #define ENA_STATS_MAX 16
 
@@ -161,12 +162,25 @@ static void rule_labels(struct buf *b, const struct daemon *d, size_t i)
 	buf_printf(b, "\"}");
 }
 
+/* Each rule's counters, read once for every report that shows them: NULL
+ * when they cannot be read (free it). */
+static struct vxp_counter *rule_counts(const struct daemon *d)
+{
+	struct vxp_counter *c = calloc(d->cfg.n_rules + 1, sizeof(*c));
+
+	if (c && rules_counters(d, c, d->cfg.n_rules)) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
 /* Per NAT rule, from the per-CPU state the program keeps by rule slot. */
 static void rule_counters(struct buf *b, const struct daemon *d)
 {
 	static const char *const names[] = { "vxlan_pipeline_nat_rule_packets_total",
 					     "vxlan_pipeline_nat_rule_bytes_total" };
-	struct vxp_counter c;
+	struct vxp_counter *c = rule_counts(d);
 	size_t i;
 	int k;
 
@@ -175,14 +189,14 @@ static void rule_counters(struct buf *b, const struct daemon *d)
 		     k ? "Bytes of the frames each NAT rule matched, as received."
 		       : "Frames each NAT rule matched (later fragments included); kept "
 			 "while the rule stays across reloads.");
-		for (i = 0; i < d->cfg.n_rules; i++) {
-			if (rules_counter(d, i, &c))
-				continue;
+		for (i = 0; c && i < d->cfg.n_rules; i++) {
 			buf_printf(b, "%s", names[k]);
 			rule_labels(b, d, i);
-			buf_printf(b, " %llu\n", (unsigned long long)(k ? c.bytes : c.packets));
+			buf_printf(b, " %llu\n",
+				   (unsigned long long)(k ? c[i].bytes : c[i].packets));
 		}
 	}
+	free(c);
 }
 
 /* The next hops NAT rules keep in the data plane: what moved them on. */
@@ -347,16 +361,10 @@ static int page_stats(void *ctx, struct buf *b)
 static long long rx_packets(const char *ifname)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
+	long long v;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets", ifname);
-	f = fopen(path, "re");
-	if (f && fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	if (f)
-		fclose(f);
-	return v;
+	return sysfile_read(path, &v) ? -1 : v;
 }
 
 static int page_status(void *ctx, struct buf *b)
@@ -407,16 +415,14 @@ static int page_status(void *ctx, struct buf *b)
 static void json_rule(struct buf *b, const struct daemon *d, const struct nat_entry *e)
 {
 	int family = e->key.family == VXP_AF_INET ? VXP_AF_INET : VXP_AF_INET6;
-	bool marker = !e->key.daddr.v6[0] && !e->key.daddr.v6[1] && !e->key.daddr.v6[2] &&
-		      !e->key.daddr.v6[3] && !(e->value.flags & VXP_NAT_F_WILDCARD);
+	int origin = rules_origin(d, e->value.rule_id);
 	char addr[ADDR_STR_MAX], where[256] = "";
-	uint32_t id = e->value.rule_id;
 
 	buf_printf(b,
 		   "{\"family\": \"ipv%d\", \"proto\": \"%s\", \"match\": \"%s\", \"port\": %u, ",
 		   family == VXP_AF_INET ? 4 : 6, e->key.proto == IPPROTO_TCP ? "tcp" : "udp",
 		   e->key.match == VXP_NAT_MATCH_DST ? "dst_port" : "src_port", ntohs(e->key.port));
-	if (marker) { /* a port that only has rules naming an address */
+	if (nat_entry_is_marker(e)) { /* a port that only has rules naming an address */
 		buf_printf(b, "\"marker\": true}");
 		return;
 	}
@@ -430,25 +436,25 @@ static void json_rule(struct buf *b, const struct daemon *d, const struct nat_en
 	addr_format(family, &e->value.addr, ntohs(e->value.port), addr, sizeof(addr));
 	buf_printf(b, ", \"to\": ");
 	buf_json_string(b, addr);
-	if (rules_origin(d, id) >= 0)
-		conf_src_format(&d->cfg.rules[rules_origin(d, id)].src, where, sizeof(where));
+	if (origin >= 0)
+		conf_src_format(&d->cfg.rules[origin].src, where, sizeof(where));
 	buf_printf(b, ", \"source\": ");
 	buf_json_string(b, where);
 	buf_printf(b, "}");
 }
 
-/* Each rule of the configuration with what it matched. */
+/* Each rule of the configuration with what it matched (0 when that cannot
+ * be read). */
 static void json_rule_counters(struct buf *b, const struct daemon *d)
 {
 	char where[256], to[ADDR_STR_MAX + 8];
-	struct vxp_counter c;
+	struct vxp_counter *c = rule_counts(d), none = { 0 };
 	size_t i;
 
 	for (i = 0; i < d->cfg.n_rules; i++) {
 		const struct conf_rule *r = &d->cfg.rules[i];
+		const struct vxp_counter *ci = c ? &c[i] : &none;
 
-		if (rules_counter(d, i, &c))
-			memset(&c, 0, sizeof(c));
 		conf_src_format(&r->src, where, sizeof(where));
 		addr_format(r->family, &r->to_addr, r->to_port, to, sizeof(to));
 		buf_printf(b, "%s{\"source\": ", i ? ",\n  " : "\n  ");
@@ -456,8 +462,9 @@ static void json_rule_counters(struct buf *b, const struct daemon *d)
 		buf_printf(b, ", \"to\": ");
 		buf_json_string(b, to);
 		buf_printf(b, ", \"packets\": %llu, \"bytes\": %llu}",
-			   (unsigned long long)c.packets, (unsigned long long)c.bytes);
+			   (unsigned long long)ci->packets, (unsigned long long)ci->bytes);
 	}
+	free(c);
 }
 
 static int page_nat(void *ctx, struct buf *b)

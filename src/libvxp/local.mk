@@ -22,7 +22,8 @@ src_libvxp_libvxp_a_SOURCES = \
 	src/libvxp/netdev.c src/libvxp/netdev.h \
 	src/libvxp/netlink.c src/libvxp/netlink.h \
 	src/libvxp/privs.c src/libvxp/privs.h \
-	src/libvxp/stats.c src/libvxp/stats.h
+	src/libvxp/stats.c src/libvxp/stats.h \
+	src/libvxp/sysfile.c src/libvxp/sysfile.h
 src_libvxp_libvxp_a_CFLAGS = $(AM_CFLAGS) $(LIBBPF_CFLAGS) $(LIBCONFIG_CFLAGS) \
 	$(LIBSYSTEMD_CFLAGS) $(LIBCAP_CFLAGS) $(LIBCURL_CFLAGS) $(LIBMNL_CFLAGS)
 

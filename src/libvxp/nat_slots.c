@@ -142,14 +142,6 @@ int nat_slots_assign(const struct nat_slots *cur, const struct conf_rule *rules,
 	return 0;
 }
 
-static bool entry_is_marker(const struct nat_entry *e)
-{
-	static const union vxp_addr zero;
-
-	return !(e->value.flags & VXP_NAT_F_WILDCARD) &&
-	       !memcmp(&e->key.daddr, &zero, sizeof(zero));
-}
-
 void nat_slots_from_table(struct nat_slots *s, const struct nat_entry *entries, size_t n)
 {
 	struct nat_slot_rule *r;
@@ -160,7 +152,7 @@ void nat_slots_from_table(struct nat_slots *s, const struct nat_entry *entries, 
 	memset(s->used, 0, sizeof(s->used));
 	for (i = 0; i < n; i++) {
 		id = entries[i].value.rule_id;
-		if (entry_is_marker(&entries[i]) || id >= VXP_RULE_SLOTS)
+		if (nat_entry_is_marker(&entries[i]) || id >= VXP_RULE_SLOTS)
 			continue;
 		r = &s->rule[id];
 		port = ntohs(entries[i].key.port);

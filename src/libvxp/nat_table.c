@@ -132,6 +132,11 @@ int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *en
 	return ret;
 }
 
+bool nat_entry_is_marker(const struct nat_entry *e)
+{
+	return !(e->value.flags & VXP_NAT_F_WILDCARD) && addr_is_zero(&e->key.daddr);
+}
+
 static int map_id(int fd, uint32_t *ret_id)
 {
 	struct bpf_map_info info = {};

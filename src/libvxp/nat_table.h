@@ -35,6 +35,10 @@ struct nat_entry {
 int nat_table_build(const struct nat_rule *rules, size_t n, struct nat_entry *entries, size_t max,
 		    size_t ret_conflict[2]);
 
+/* Whether e is a port marker (see struct vxp_nat_key): no rule's entry, only
+ * the sign that its port has rules naming an address. */
+bool nat_entry_is_marker(const struct nat_entry *e);
+
 /* Which of tables[] the outer map holds now: 0 or 1, or -errno. */
 int nat_table_active(int outer_fd, const int tables[2]);
 

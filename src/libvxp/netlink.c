@@ -28,6 +28,7 @@ struct netlink {
 	nl_event_fn fn;
 	void *ctx;
 	unsigned seq;
+	bool dumping; /* in netlink_dump(): callbacks carry dump */
 };
 
 /* Events arrive on a non-blocking socket the loop polls; requests wait for
@@ -120,7 +121,9 @@ static void on_link(struct netlink *nl, const struct nlmsghdr *nlh)
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
 	struct attrs at = { tb, IFLA_MAX };
-	struct nl_event ev = { .type = nlh->nlmsg_type, .ifindex = ifi->ifi_index };
+	struct nl_event ev = { .type = nlh->nlmsg_type,
+			       .ifindex = ifi->ifi_index,
+			       .dump = nl->dumping };
 
 	mnl_attr_parse(nlh, sizeof(*ifi), attr_collect, &at);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == ETH_ALEN) {
@@ -137,7 +140,9 @@ static void on_addr(struct netlink *nl, const struct nlmsghdr *nlh)
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFA_MAX + 1] = { 0 }, *a;
 	struct attrs at = { tb, IFA_MAX };
-	struct nl_event ev = { .type = nlh->nlmsg_type, .ifindex = (int)ifa->ifa_index };
+	struct nl_event ev = { .type = nlh->nlmsg_type,
+			       .ifindex = (int)ifa->ifa_index,
+			       .dump = nl->dumping };
 	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
 
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
@@ -154,7 +159,7 @@ static void on_addr(struct netlink *nl, const struct nlmsghdr *nlh)
 /* Routes and neighbours: that one changed is all the caller is told. */
 static void on_change(struct netlink *nl, const struct nlmsghdr *nlh)
 {
-	struct nl_event ev = { .type = nlh->nlmsg_type };
+	struct nl_event ev = { .type = nlh->nlmsg_type, .dump = nl->dumping };
 
 	nl->fn(nl->ctx, &ev);
 }
@@ -213,6 +218,7 @@ int netlink_dump(struct netlink *nl, int type)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtgenmsg *gen;
+	int err;
 
 	if (type != RTM_GETLINK && type != RTM_GETADDR)
 		return -EINVAL;
@@ -220,7 +226,10 @@ int netlink_dump(struct netlink *nl, int type)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	gen = mnl_nlmsg_put_extra_header(nlh, sizeof(*gen));
 	gen->rtgen_family = AF_UNSPEC;
-	return request(nl, nlh, on_msg, nl);
+	nl->dumping = true;
+	err = request(nl, nlh, on_msg, nl);
+	nl->dumping = false;
+	return err;
 }
 
 int netlink_read(struct netlink *nl)

@@ -19,6 +19,7 @@ struct nl_event {
 	uint8_t addr[16]; /* addresses: the interface's own (4 or 16 bytes) */
 	bool has_mac;	  /* links: an Ethernet address came with it */
 	uint8_t mac[6];
+	bool dump; /* from netlink_dump(): what is, not a change */
 };
 
 typedef void (*nl_event_fn)(void *ctx, const struct nl_event *ev);

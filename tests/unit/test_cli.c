@@ -140,6 +140,56 @@ static char *run(int (*cmd)(const struct cli *c), const char *body, int *ret_exi
 	return out;
 }
 
+/* /nat with more rules than the CLI has rotating text buffers (8), the
+ * counts listed in the reverse order of the entries: each row must still
+ * show its own rule's. */
+#define MANY_RULES 12
+static char many_body[4096];
+
+static int nat_show_many(const struct cli *c)
+{
+	return cli_nat_show(c, many_body);
+}
+
+static void many_rules(void)
+{
+	size_t len = 0;
+	char *out, *line;
+	int ret, k, good = 0;
+
+	len += (size_t)snprintf(many_body, sizeof(many_body), "{\"table\": 0, \"entries\": [");
+	for (k = 1; k <= MANY_RULES; k++)
+		len += (size_t)snprintf(many_body + len, sizeof(many_body) - len,
+					"%s{\"family\": \"ipv4\", \"proto\": \"udp\", \"match\": "
+					"\"dst_port\", \"port\": %d, \"dst\": null, \"to\": "
+					"\"10.0.0.1:53\", \"source\": \"nat.conf:%d\"}",
+					k > 1 ? ", " : "", 100 + k, k);
+	len += (size_t)snprintf(many_body + len, sizeof(many_body) - len, "], \"rules\": [");
+	for (k = MANY_RULES; k >= 1; k--)
+		len += (size_t)snprintf(many_body + len, sizeof(many_body) - len,
+					"%s{\"source\": \"nat.conf:%d\", \"to\": \"10.0.0.1:53\", "
+					"\"packets\": %d, \"bytes\": %d}",
+					k < MANY_RULES ? ", " : "", k, 1000 + k, 2000 + k);
+	snprintf(many_body + len, sizeof(many_body) - len, "]}\n");
+	if (len >= sizeof(many_body) - 4)
+		tap_bail("the /nat body does not fit");
+	out = capture(nat_show_many, &(struct cli){ 0 }, &ret);
+	line = strchr(out, '\n');
+	for (k = 1; line && k <= MANY_RULES; k++) {
+		char want[64];
+		char *end = strchr(line + 1, '\n');
+
+		snprintf(want, sizeof(want), " %d %20d  nat.conf:%d\n", 1000 + k, 2000 + k, k);
+		good += end && (size_t)(end + 1 - line) > strlen(want) &&
+			!strncmp(end + 1 - strlen(want), want, strlen(want));
+		line = end;
+	}
+	if (!tap_ok(ret == CLI_OK && good == MANY_RULES,
+		    "nat: %d rules, counts in another order: each row its own rule's (%d of %d)",
+		    MANY_RULES, good, MANY_RULES))
+		tap_diag("got:\n%s", out);
+}
+
 static void tables(void)
 {
 	int ret;
@@ -157,6 +207,7 @@ static void tables(void)
 	if (!tap_ok(ret == CLI_OK && !strcmp(out, nat_rules_text),
 		    "nat: each entry with its rule's packets and bytes"))
 		tap_diag("got:\n%s", out);
+	many_rules();
 }
 
 static json_t *fetch(const char *status, const char *body, int *ret_exit)
