@@ -27,14 +27,6 @@ metric() { # metric NAME_WITH_LABELS: its value from /metrics, from the src name
 fwd() { metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
 healthz_code() { tb_src curl -s -m 30 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz; }
 healthz_is() { [ "$(healthz_code)" = "$1" ]; }
-# receive COUNT: a checking receiver at :6000, ready when it returns
-receive() {
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$1" --duration 120 \
-		--json -q >"$TB_DIR/recv.json" &
-	RECV=$!
-	tb_track $RECV
-	wait_until 30 tb_udp_bound "$TB_SINK" 6000
-}
 # send_bg RATE [GENERATOR ARGS]: VXLAN at RATE until stopped (SEND); send_stop
 send_bg() {
 	local rate=$1
@@ -54,14 +46,14 @@ test_metrics_match_traffic() {
 	local fwd0 fwd1 hit0 hit1
 	fwd0=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
 	hit0=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
-	receive 3000
+	tb_recv 6000
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 3000 --count 3000 --flows 3 --json -q \
 		>"$TB_DIR/send.json"
-	wait "$RECV"
+	tb_recv_end 3000 "$RECV"
 	fwd1=$(metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}')
 	hit1=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
 	[ $((fwd1 - fwd0)) = 3000 ] && [ "$(json "$TB_DIR/send.json" sent)" = 3000 ] &&
-		[ "$(json "$TB_DIR/recv.json" received)" = 3000 ]
+		[ "$(json "$TB_DIR/recv-6000.json" received)" = 3000 ]
 	ok $? "/metrics counts 3000 forwarded: what the generator sent and the receiver got"
 	[ $((hit1 - hit0)) = 3000 ]
 	ok $? "... and 3000 NAT hits"
@@ -103,10 +95,7 @@ test_healthz() {
 	code=$(healthz_code)
 	[ "$code" = 200 ]
 	ok $? "/healthz: 200 again once it is back"
-	receive 500
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --count 500 -q >/dev/null
-	wait "$RECV"
-	[ "$(json "$TB_DIR/recv.json" received)" = 500 ]
+	[ "$(tb_through 500 6000 2000)" = 500 ]
 	ok $? "and traffic flows again through the new egress veth"
 }
 

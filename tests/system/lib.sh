@@ -8,8 +8,6 @@
 
 CACHE=${VXP_SYSTEM_CACHE:-/var/cache/vxlan-pipeline-tests}
 ROOT_CACHE=$CACHE/bookworm
-# shellcheck disable=SC2034 # for the callers
-TG=$BUILD/src/vxlan-trafficgen
 
 # sys_lock: the tests that use the cached root and boot containers run one at
 # a time, make check -j or not (test_system.sh takes the same lock)
