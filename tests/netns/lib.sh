@@ -36,6 +36,36 @@ wait_until() {
 	done
 }
 
+# require_tools TOOL...: each one installed, or a bail-out that says so
+require_tools() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null ||
+			{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
+	done
+}
+
+# tb_metric NAME_WITH_LABELS: its value on the daemon's /metrics at METRICS
+# (ADDR:PORT, set by the caller) from the dut namespace: 0 when the daemon
+# answers without it, nothing when the daemon does not answer
+# shellcheck disable=SC2016 # awk's dollars
+tb_metric() {
+	tb_dut curl -s -m 10 "http://$METRICS/metrics" |
+		awk -v m="$1" '$1 == m { v = $2 } /^vxlan_pipeline_build_info/ { up = 1 }
+			END { if (up) print v + 0 }'
+}
+tb_forwarded() { tb_metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
+# tb_healthz: /healthz at METRICS from the dut namespace; HZ_CODE, HZ_BODY
+# shellcheck disable=SC2034 # HZ_CODE is for the caller
+tb_healthz() {
+	HZ_BODY=$(tb_dut curl -s -m 30 -w '\n%{http_code}' "http://$METRICS/healthz")
+	HZ_CODE=${HZ_BODY##*$'\n'}
+	HZ_BODY=${HZ_BODY%$'\n'*}
+	HZ_BODY=${HZ_BODY%$'\n'}
+}
+# pcap_has PCAP N: the capture file holds N frames or more
+pcap_has() { [ "$(tshark -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; }
+
 # tb_udp_bound NS PORT: a UDP socket in NS is bound to PORT
 tb_udp_bound() {
 	[ -n "$(ip netns exec "$1" ss -Hlun "sport = :$2")" ]

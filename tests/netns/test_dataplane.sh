@@ -17,10 +17,7 @@ CLI=$BUILD/src/vxlan-pipeline
 METRICS=10.100.0.1:9464
 
 require_root "the data plane test"
-for tool in curl dumpcap tshark bpftool; do
-	command -v $tool >/dev/null ||
-		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
+require_tools curl dumpcap tshark bpftool
 require_topology
 
 cli() { "$CLI" --socket "$TB_DIR/control.sock" "$@"; }

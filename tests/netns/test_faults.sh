@@ -25,12 +25,6 @@ metric() { # metric NAME_WITH_LABELS: its value, or nothing
 	tb_dut curl -s -m 30 "http://$METRICS/metrics" | awk -v m="$1" '$1 == m { print $2 }'
 }
 fwd() { metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
-healthz() { # sets HZ_CODE and HZ_BODY
-	HZ_BODY=$(tb_dut curl -s -m 30 -w '\n%{http_code}' "http://$METRICS/healthz")
-	HZ_CODE=${HZ_BODY##*$'\n'}
-	HZ_BODY=${HZ_BODY%$'\n'*}
-	HZ_BODY=${HZ_BODY%$'\n'}
-}
 jget() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1"; }
 logged() { grep -c -- "$1" "$TB_DIR/daemon.log"; }
 has_logged() { [ "$(logged "$1")" -ge 1 ]; }
@@ -94,7 +88,7 @@ egress_gap() { # the egress deleted and re-created, checked on the way
 	tb_dut ip link del d-out0
 	wait_logged "unhealthy: the egress interface 'd-out0' is gone"
 	ok $? "egress deleted: the log says the daemon is unhealthy and why"
-	healthz
+	tb_healthz
 	[ "$HZ_CODE" = 503 ] && [[ $HZ_BODY == *"egress interface 'd-out0' is gone"* ]]
 	ok $? "egress deleted: /healthz 503 with the reason"
 	diag "$HZ_BODY"
@@ -132,7 +126,7 @@ test_egress_recreated() {
 	ok $? "2000 pps across it: $SENT sent, $got received, $lost lost; the daemon dropped $((nf1 - nf0)) without a route, and $((k1 - k0)) more were dropped or refused before the egress was back"
 	[ "$(got 6100 lost)" = "$lost" ]
 	ok $? "... the loss is a gap the receiver saw: forwarding resumed while the traffic still flowed"
-	healthz
+	tb_healthz
 	[ "$HZ_CODE" = 200 ]
 	ok $? "egress back: /healthz 200"
 	batch 6100 2000
@@ -163,7 +157,7 @@ ingress_gap() { # the ingress down and up, checked on the way
 	[ -n "$ID0" ] && [ "$id1" = "$ID0" ] &&
 		[ "$(metric 'vxlan_pipeline_xdp_attached{interface="d-in0",role="ingress",mode="native"}')" = 1 ]
 	ok $? "ingress down: program $ID0 stays attached (ip link: ${id1:-none}; /metrics: 1)"
-	healthz
+	tb_healthz
 	[ "$HZ_CODE" = 503 ] && [[ $HZ_BODY == *"ingress interface 'd-in0' is down"* ]]
 	ok $? "ingress down: /healthz 503 with the reason"
 	diag "$HZ_BODY"
@@ -171,7 +165,7 @@ ingress_gap() { # the ingress down and up, checked on the way
 	wait_logged "healthy again"
 	ok $? "ingress up: the log says healthy again"
 	id2=$(prog_id d-in0)
-	healthz
+	tb_healthz
 	[ "$id2" = "$ID0" ] && [ "$HZ_CODE" = 200 ]
 	ok $? "ingress up: the same program ($ID0) and /healthz 200"
 }
@@ -379,7 +373,7 @@ test_sighup_storm() {
 	fd1=$(nfds)
 	[ "$fd1" = "$fd0" ]
 	ok $? "open fds $fd0 before, $fd1 after: none left behind"
-	healthz
+	tb_healthz
 	[ "$HZ_CODE" = 200 ] && nat_conf "10.200.0.2:6400" && reload && batch 6400 1000
 	ok $? "afterwards: /healthz 200, and a reload back to :6400 works (1000 of 1000)"
 	tb_daemon_stop

@@ -19,7 +19,7 @@ TB_BUILD=$BUILD
 
 PY=${PYTHON:-python3}
 require_root "the container test"
-sys_require debootstrap systemd-nspawn dpkg-buildpackage autoreconf podman curl
+require_tools debootstrap systemd-nspawn dpkg-buildpackage autoreconf podman curl
 sys_lock
 BASE=localhost/vxp-test-base:$$
 IMAGE=localhost/vxp-test-pipeline:$$

@@ -19,7 +19,7 @@ TB_BUILD=$BUILD
 . "$SRC/tests/system/lib.sh"
 
 require_root "the upgrade test"
-sys_require debootstrap systemd-nspawn dpkg-buildpackage autoreconf curl
+require_tools debootstrap systemd-nspawn dpkg-buildpackage autoreconf curl
 sys_lock
 
 V0=$(sed -n 's/^AC_INIT(\[vxlan-pipeline\], \[\([^]]*\)\].*/\1/p' "$SRC/configure.ac")
