@@ -258,8 +258,17 @@ test_redirects_refused() {
 # made 2 first so router advertisements keep the host's IPv6 routes, and a
 # 0 left alone (RA off, or a network manager's own).
 fwd_disabled() { counted forwarding_disabled drop; }
+# counts_v6 COUNTER: 100 packets of inner IPv6 to [fd20::2]:6002; F0 and F1,
+# COUNTER before and once it grew by 100 (or 30 s went by)
+counts_v6() {
+	F0=$(tb_count_of "$1")
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
+		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
+	wait_until 30 tb_grown "$1" "$F0" 100
+	F1=$($1)
+}
 test_ipv6_prepared() {
-	local f0 f1 v
+	local v
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000"
 	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=0 net.ipv6.conf.d-in0.accept_ra=1
 	tb_dut ip -6 addr add fd20::1/64 dev d-out0 nodad
@@ -269,13 +278,9 @@ test_ipv6_prepared() {
 	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
 	grep -q "IPv6 forwarding is off on 'd-in0'" "$TB_DIR/daemon.log"
 	ok $? "IPv6 forwarding off on d-in0: the daemon warns at start"
-	f0=$(tb_count_of fwd_disabled)
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
-		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
-	wait_until 30 tb_grown fwd_disabled "$f0" 100
-	f1=$(fwd_disabled)
-	[ "$((f1 - f0))" = 100 ]
-	ok $? "... and inner IPv6 is dropped as forwarding_disabled: $((f1 - f0)) of 100"
+	counts_v6 fwd_disabled
+	[ "$((F1 - F0))" = 100 ]
+	ok $? "... and inner IPv6 is dropped as forwarding_disabled: $((F1 - F0)) of 100"
 	tb_daemon_stop
 	tb_dut "$BUILD/src/vxlan-pipelined" --config-dir "$TB_DIR/conf" --prepare-sysctl \
 		>"$TB_DIR/prepare.log" 2>&1
@@ -284,13 +289,9 @@ test_ipv6_prepared() {
 	ok $? "--prepare-sysctl: accept_ra 1 -> 2, then forwarding 0 -> 1 on d-in0 ($v)"
 	diag "$(cat "$TB_DIR/prepare.log")"
 	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
-	f0=$(tb_count_of tb_forwarded)
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
-		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
-	wait_until 30 tb_grown tb_forwarded "$f0" 100
-	f1=$(tb_forwarded)
-	[ "$((f1 - f0))" = 100 ]
-	ok $? "then inner IPv6 forwards: $((f1 - f0)) of 100"
+	counts_v6 tb_forwarded
+	[ "$((F1 - F0))" = 100 ]
+	ok $? "then inner IPv6 forwards: $((F1 - F0)) of 100"
 	tb_daemon_stop
 	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=0 net.ipv6.conf.d-in0.accept_ra=0
 	tb_dut "$BUILD/src/vxlan-pipelined" --config-dir "$TB_DIR/conf" --prepare-sysctl \
