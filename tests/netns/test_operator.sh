@@ -73,9 +73,10 @@ test_metrics_match_traffic() {
 
 test_healthz() {
 	local code mac
-	code=$(healthz_code)
+	code=$(tb_src curl -s -m 30 -o "$TB_DIR/health.txt" -w '%{http_code}' http://10.100.0.1:9464/healthz)
 	[ "$code" = 200 ]
 	ok $? "/healthz: 200 while attached and the egress runs"
+	diag "$code $(cat "$TB_DIR/health.txt")"
 	mac=$(tb_dut cat /sys/class/net/d-out0/address)
 	tb_dut ip link del d-out0
 	tb_src curl -s -m 30 http://10.100.0.1:9464/healthz >"$TB_DIR/health.txt"
