@@ -22,10 +22,7 @@ CACHE=${VXP_SYSTEM_CACHE:-/var/cache/vxlan-pipeline-tests}
 require_root "the booted-systemd system test"
 # one booted-systemd test at a time (tests/system/lib.sh's sys_lock)
 exec 8>>"${VXP_SYSTEM_LOCK:-/tmp/vxlan-pipeline-system-tests.lock}" && flock 8
-for tool in debootstrap systemd-nspawn dpkg-buildpackage; do
-	command -v $tool >/dev/null ||
-		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
+require_tools debootstrap systemd-nspawn dpkg-buildpackage
 
 # the package, built from make dist as Debian builds it
 if ! "$SRC/scripts/build-packages.sh" deb "$TB_DIR/pkgs" >"$TB_DIR/build.log" 2>&1; then
