@@ -27,9 +27,10 @@ D=$SRC/deploy
 umask 022
 PY=${PYTHON:-python3}
 TMP=$(mktemp -d /tmp/vxp-deploy.XXXXXX)
-imds_pid=
+imds_pids= # every fake IMDS started, killed at exit
 cleanup() {
-	if [ -n "$imds_pid" ]; then kill "$imds_pid" 2>/dev/null; fi
+	# shellcheck disable=SC2086 # a list of PIDs
+	if [ -n "$imds_pids" ]; then kill $imds_pids 2>/dev/null; fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -248,18 +249,25 @@ for c in ethtool systemctl apt-get dnf yum sysctl vxlan-pipelined vxlan-pipeline
 	printf '#!/bin/sh\necho "EXECUTED %s $*" >>"$FAKE_LOG"\nexit 1\n' "$c" >"$TMP/bin/$c"
 done
 chmod +x "$TMP/bin"/*
-# bounded, and killed at exit: long enough for the slowest machine to get
-# through every case (the crafted-metadata cases start IMDSes of their own)
-timeout 960 "$PY" "$D/fake_imds.py" --data "$TMP/imds.json" --port-file "$TMP/port" \
-	--log "$TMP/imds.log" --lifetime 900 &
-imds_pid=$!
-for _ in $(seq 300); do
-	if [ -s "$TMP/port" ]; then break; fi
-	sleep 0.1
-done
-[ -s "$TMP/port" ]
-ok $? "fake IMDS listens on 127.0.0.1:$(cat "$TMP/port" 2>/dev/null)"
-IMDS=http://127.0.0.1:$(cat "$TMP/port" 2>/dev/null)
+# imds_start NAME DATA: a fake IMDS serving DATA, its port in $TMP/port-NAME
+# once it listens (30 s at most), its log in $TMP/imds-NAME.log; IMDS_PID.
+# Bounded, and killed by the caller (or at exit): its lifetime is long
+# enough for the slowest machine to get through every case.
+imds_start() {
+	rm -f "$TMP/port-$1"
+	timeout 960 "$PY" "$D/fake_imds.py" --data "$2" --port-file "$TMP/port-$1" \
+		--log "$TMP/imds-$1.log" --lifetime 900 &
+	IMDS_PID=$!
+	imds_pids+=" $IMDS_PID"
+	for _ in $(seq 300); do
+		if [ -s "$TMP/port-$1" ]; then break; fi
+		sleep 0.1
+	done
+}
+imds_start all "$TMP/imds.json"
+[ -s "$TMP/port-all" ]
+ok $? "fake IMDS listens on 127.0.0.1:$(cat "$TMP/port-all" 2>/dev/null)"
+IMDS=http://127.0.0.1:$(cat "$TMP/port-all" 2>/dev/null)
 ! curl -fsS "$IMDS/latest/meta-data/placement/region" >/dev/null 2>&1
 ok $? "fake IMDS refuses a GET without an IMDSv2 token"
 
@@ -304,7 +312,7 @@ if [ ! -x "$BUILD/src/vxlan-pipelined" ]; then
 fi
 
 # 1. IPv4 collector outside the subnet, apt, https, curl's SigV4
-imds_seen=$(wc -l <"$TMP/imds.log")
+imds_seen=$(wc -l <"$TMP/imds-all.log")
 setup v4 --
 ok $? "v4: the dry run succeeds"
 diag "$TMP/v4/err"
@@ -340,7 +348,7 @@ ok $? "v4: signals SUCCESS to the stack's AutoScalingGroup"
 ! grep -q EXECUTED "$TMP/v4/fake.log" && ! grep -qE '^\+ (ethtool|ip link)' "$TMP/v4/out"
 ok $? "v4: a dry run runs nothing (and leaves ENA to ena_fix)"
 diag "$TMP/v4/fake.log"
-tail -n +$((imds_seen + 1)) "$TMP/imds.log" >"$TMP/v4/imds.log"
+tail -n +$((imds_seen + 1)) "$TMP/imds-all.log" >"$TMP/v4/imds.log"
 head -n 1 "$TMP/v4/imds.log" | grep -qx 'PUT /latest/api/token ttl=[0-9]*' &&
 	! grep -q '^GET .* token=\(missing\|bad\)' "$TMP/v4/imds.log" && grep -q '^GET .*device-number token=ok' "$TMP/v4/imds.log"
 ok $? "v4: IMDSv2: a token first, and every GET carries it"
@@ -449,14 +457,8 @@ d = json.load(open(sys.argv[1]))
 d[sys.argv[2]] = sys.argv[3]
 print(json.dumps(d))
 PYEOF
-	rm -f "$TMP/port-$name"
-	timeout 60 "$PY" "$D/fake_imds.py" --data "$TMP/imds-$name.json" --port-file "$TMP/port-$name" \
-		--log "$TMP/imds-$name.log" --lifetime 50 &
-	pid=$!
-	for _ in $(seq 300); do
-		if [ -s "$TMP/port-$name" ]; then break; fi
-		sleep 0.1
-	done
+	imds_start "$name" "$TMP/imds-$name.json"
+	pid=$IMDS_PID
 	# from $TMP: the payloads name files relative to it (no '/' nor '.' in them,
 	# which the old arithmetic would have split on)
 	(cd "$TMP" && IMDS=http://127.0.0.1:$(cat "$TMP/port-$name") setup "$name" --)

@@ -120,31 +120,30 @@ kernel_off() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A pps cpu
+# at_sizes NAME: 64- and 1400-byte runs received at the sink, into
+# pps[NAME64], pps[NAME1400] and cpu[...] (round r)
+at_sizes() {
+	local size p c
+	for size in 64 1400; do
+		progress "round $r/$ROUNDS: $1 $size"
+		read -r p c < <(measure "$TB_SINK" k-eth0 "$size")
+		pps[$1$size]+="$p "
+		cpu[$1$size]+="$c "
+	done
+}
 for r in $(seq "$ROUNDS"); do
 	progress "round $r/$ROUNDS: ceiling"
 	read -r p c < <(measure "$TB_DUT" d-in0 64)
 	pps[ceiling]+="$p "; cpu[ceiling]+="$c "
 	floor_on
-	for size in 64 1400; do
-		progress "round $r/$ROUNDS: floor $size"
-		read -r p c < <(measure "$TB_SINK" k-eth0 "$size")
-		pps[floor$size]+="$p "; cpu[floor$size]+="$c "
-	done
+	at_sizes floor
 	floor_off
 	pipeline_on
-	for size in 64 1400; do
-		progress "round $r/$ROUNDS: pipeline $size"
-		read -r p c < <(measure "$TB_SINK" k-eth0 "$size")
-		pps[pipeline$size]+="$p "; cpu[pipeline$size]+="$c "
-	done
+	at_sizes pipeline
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$TB_DAEMON_PID/status")
 	tb_daemon_stop
 	kernel_on || { echo "bench: setting up the kernel's path failed" >&2; exit 1; }
-	for size in 64 1400; do
-		progress "round $r/$ROUNDS: kernel $size"
-		read -r p c < <(measure "$TB_SINK" k-eth0 "$size")
-		pps[kernel$size]+="$p "; cpu[kernel$size]+="$c "
-	done
+	at_sizes kernel
 	kernel_off
 done
 

@@ -17,10 +17,7 @@ CLI=$BUILD/src/vxlan-pipeline
 METRICS=10.100.0.1:9464
 
 require_root "the data plane test"
-for tool in curl dumpcap tshark bpftool; do
-	command -v $tool >/dev/null ||
-		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
+require_tools curl dumpcap tshark bpftool
 require_topology
 
 cli() { "$CLI" --socket "$TB_DIR/control.sock" "$@"; }
@@ -58,16 +55,6 @@ start() { # start [NAT_TARGET [PIPELINE_LINES]]
 }
 set_vnis() { sed -i "s/^vni = .*/vni = [ $1 ];/" "$TB_DIR/conf/pipeline.conf"; }
 jget() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1"; }
-# receive PORT [ADDR]: vxlan-trafficgen's checking receiver in the sink,
-# until 3 s without a packet after the first (120 s at most); report in
-# recv-PORT.json; RECV. Ready when it returns.
-receive() {
-	ip netns exec "$TB_SINK" "$TG" --receive "${2:-10.200.0.2}:$1" --duration 120 --idle 3 \
-		--json -q >"$TB_DIR/recv-$1.json" &
-	RECV=$!
-	tb_track $RECV
-	wait_until 30 tb_udp_bound "$TB_SINK" "$1"
-}
 # whole PORT COUNT: the receiver at PORT got COUNT, none lost, twice or corrupt
 whole() {
 	[ "$(jget "$TB_DIR/recv-$1.json" received)" = "$2" ] &&
@@ -108,9 +95,9 @@ fields() {
 test_vni_removed() {
 	local f0 w0 f1 w1
 	start || { ok 1 "vni: the daemon starts"; return; }
-	receive 6000
+	tb_recv 6000
 	send --vni 42 --count 500
-	wait "$RECV"
+	tb_recv_end 500 "$RECV"
 	whole 6000 500
 	ok $? "VNI 42 listed: 500 of 500 arrive"
 	set_vnis 1
@@ -123,9 +110,9 @@ test_vni_removed() {
 	w1=$(reason forwarded)
 	[ $((f1 - f0)) = 500 ] && [ "$w1" = "$w0" ]
 	ok $? "VNI 42 removed by a reload: $((f1 - f0)) of 500 counted vxlan_filtered, $((w1 - w0)) forwarded"
-	receive 6000
+	tb_recv 6000
 	send --vni 1 --count 300
-	wait "$RECV"
+	tb_recv_end 300 "$RECV"
 	whole 6000 300
 	ok $? "VNI 1, still listed: 300 of 300 arrive"
 	tb_daemon_stop
@@ -136,7 +123,7 @@ test_vni_removed() {
 # VXLAN to the configured port forwarded, to 4789 not (the dut's kernel gets
 # it, and has no socket there).
 test_df_threshold_and_port() {
-	local n0 got
+	local n0 w0 got
 	start "10.200.0.2:6000" "df_threshold = 1000; vxlan_port = 4790;" ||
 		{ ok 1 "df_threshold, vxlan_port: the daemon starts"; return; }
 	capture_start "udp and dst host 10.200.0.2 and dst port 6000" 20
@@ -147,14 +134,16 @@ test_df_threshold_and_port() {
 	[ "$got" = "10x1100:0 10x900:1" ] || [ "$got" = "10x1100:False 10x900:True" ]
 	ok $? "df_threshold = 1000, vxlan_port = 4790: at the sink DF is clear on the 1100-byte packets, set on the 900-byte ones ($got)"
 	n0=$(snmp "$TB_DUT" Udp NoPorts)
-	receive 6000
+	w0=$(reason forwarded)
+	tb_recv 6000
 	send --vni 42 --count 300
 	wait_until 30 snmp_grown "$TB_DUT" Udp NoPorts "$n0" 300
 	ok $? "VXLAN to 4789: the 300 packets reach the dut's kernel ($(($(snmp "$TB_DUT" Udp NoPorts) - n0)) to no socket)"
 	send --dst 10.100.0.1:4790 --vni 42 --count 100
-	wait "$RECV"
-	whole 6000 100
-	ok $? "... and none of them is forwarded: the sink gets only the 100 sent to 4790 after them"
+	tb_recv_end 100 "$RECV"
+	# the receiver stops at 100: the count says whether there were more
+	whole 6000 100 && [ $(($(reason forwarded) - w0)) = 100 ]
+	ok $? "... and none of them is forwarded: the sink gets only the 100 sent to 4790 after them ($(($(reason forwarded) - w0)) forwarded)"
 	tb_daemon_stop
 }
 
@@ -166,9 +155,9 @@ test_egress_mtu() {
 	start || { ok 1 "mtu: the daemon starts"; return; }
 	tb_dut ip link set d-out0 mtu 1000 && tb_sink ip link set k-eth0 mtu 1000
 	r0=$(snmp "$TB_SINK" Ip ReasmOKs)
-	receive 6000
+	tb_recv 6000
 	send --vni 42 --size 1450 --count 300 --flows 4
-	wait "$RECV"
+	tb_recv_end 300 "$RECV"
 	whole 6000 300
 	ok $? "egress MTU 1000: 300 packets of 1450 bytes arrive whole"
 	[ $(($(snmp "$TB_SINK" Ip ReasmOKs) - r0)) = 300 ]
@@ -192,10 +181,10 @@ test_inner_ipv6() {
 	echo 'nat = ( { proto = "udp"; dst_port = 5000; to = "[fd02::2]:6000"; } );' \
 		>"$TB_DIR/conf/nat6.conf"
 	reload
-	receive 6000 "[fd02::2]"
+	tb_recv 6000 "[fd02::2]"
 	send --vni 42 --inner-src "[fd01::7]:41000" --inner-dst "[fd03::9]:5000" --size 200 \
 		--count 300 --flows 3
-	wait "$RECV"
+	tb_recv_end 300 "$RECV"
 	whole 6000 300
 	ok $? "inner IPv6 NATed to [fd02::2]:6000: 300 of 300 arrive whole"
 	diag "$(cat "$TB_DIR/recv-6000.json")"
@@ -243,9 +232,9 @@ test_generic_mode() {
 	TB_MODE=generic start || { ok 1 "generic: the daemon starts"; return; }
 	ip -n "$TB_DUT" -details link show d-in0 | grep -q 'xdpgeneric'
 	ok $? "xdp_mode generic: the program is attached in generic mode"
-	receive 6000
+	tb_recv 6000
 	send --vni 42 --count 500 --flows 4
-	wait "$RECV"
+	tb_recv_end 500 "$RECV"
 	whole 6000 500
 	ok $? "... and forwards: 500 of 500 arrive whole"
 	tb_daemon_stop
@@ -284,13 +273,11 @@ test_apply_fails_half_way() {
 	cli nat >"$TB_DIR/nat.txt" && [ "$(grep -c '10.200.0.2:6000' "$TB_DIR/nat.txt")" = 2 ] &&
 		! grep -q '10.200.0.2:6001' "$TB_DIR/nat.txt"
 	ok $? "vxlan-pipeline nat: the previous rules (to :6000) in force, not the new ones"
-	receive 6001
+	tb_recv 6001
 	other=$RECV
-	receive 6000
+	tb_recv 6000
 	send --vni 42 --count 500
-	wait "$RECV"
-	kill -TERM "$other"
-	wait "$other"
+	tb_recv_end 500 "$RECV" "$other"
 	whole 6000 500 && [ "$(jget "$TB_DIR/recv-6001.json" received)" = 0 ]
 	ok $? "the traffic goes to the previous target: 500 of 500 at :6000, $(jget "$TB_DIR/recv-6001.json" received) at :6001"
 	f0=$(reason vxlan_filtered)

@@ -15,20 +15,11 @@ FT=$BUILD/tests/netns/flowtool
 METRICS=127.0.0.1:9464
 
 require_root "the edge test"
-for tool in curl dumpcap tshark; do
-	command -v "$tool" >/dev/null ||
-		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
+require_tools curl dumpcap tshark
 require_topology
 
-metric() { # metric NAME_WITH_LABELS: its value (0 when absent), or nothing unanswered
-	tb_dut curl -s -m 10 "http://$METRICS/metrics" |
-		awk -v m="$1" '$1 == m { v = $2 } /^vxlan_pipeline_build_info/ { up = 1 }
-			END { if (up) print v + 0 }'
-}
-forwarded() { metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
-counted() { metric "vxlan_pipeline_packets_total{result=\"$2\",reason=\"$1\"}"; } # REASON RESULT
-refused() { metric 'vxlan_pipeline_events_total{event="redirect_failed"}'; }
+counted() { tb_metric "vxlan_pipeline_packets_total{result=\"$2\",reason=\"$1\"}"; } # REASON RESULT
+refused() { tb_metric 'vxlan_pipeline_events_total{event="redirect_failed"}'; }
 logged() { grep -c -- "$1" "$TB_DIR/daemon.log"; }
 logged_once() { [ "$(logged "$1")" -ge 1 ]; }
 wait_logged() { wait_until 30 logged_once "$1"; } # TEXT: 30 s at most
@@ -46,7 +37,7 @@ vxlan_to() {
 # nothing when they were not all counted within 30 s
 marked() {
 	vxlan_to 10.100.0.1 100
-	wait_until 30 tb_grown forwarded "$1" 100 && forwarded
+	wait_until 30 tb_grown tb_forwarded "$1" 100 && tb_forwarded
 }
 # counted_grown REASON RESULT FROM BY: the count of REASON grew by BY
 counted_grown() { [ "$(counted "$1" "$2")" -ge $(($3 + $4)) ] 2>/dev/null; }
@@ -59,7 +50,7 @@ test_addresses_followed() {
 	start || { ok 1 "addresses: the daemon starts"; return; }
 	mac=$(tb_dut cat /sys/class/net/d-in0/address)
 	tb_src ip neigh replace 10.100.0.7 lladdr "$mac" dev s-eth0 nud permanent
-	f0=$(tb_count_of forwarded)
+	f0=$(tb_count_of tb_forwarded)
 	vxlan_to 10.100.0.7 200
 	f1=$(marked "$f0")
 	[ "$((f1 - f0))" = 100 ]
@@ -68,8 +59,8 @@ test_addresses_followed() {
 	wait_logged "ingress 'd-in0' has 10.100.0.7: VXLAN to it is taken"
 	ok $? "10.100.0.7 added to d-in0: the daemon says it takes VXLAN to it"
 	vxlan_to 10.100.0.7 200
-	wait_until 30 tb_grown forwarded "$f1" 200
-	f2=$(forwarded)
+	wait_until 30 tb_grown tb_forwarded "$f1" 200
+	f2=$(tb_forwarded)
 	[ "$((f2 - f1))" = 200 ]
 	ok $? "... and forwards all of it: $((f2 - f1)) of 200"
 	tb_dut ip addr del 10.100.0.7/32 dev d-in0
@@ -94,16 +85,15 @@ test_neighbour_resolved() {
 	caps=$(grep '^CapEff' "/proc/$(pgrep -P "$TB_DAEMON_PID" -x vxp-resolver)/status" 2>/dev/null)
 	[ "${caps##*[[:space:]]}" = 0000000000001000 ]
 	ok $? "the resolver child keeps CAP_NET_ADMIN alone ($caps)"
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.60:6100 --duration 120 --idle 3 --json -q \
-		>"$TB_DIR/recv.json" &
-	local recv=$!
-	tb_track $recv
-	wait_until 30 tb_udp_bound "$TB_SINK" 6100
+	tb_recv 6100 10.200.0.60
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --count 2000 --json -q >"$TB_DIR/send.json"
-	wait "$recv"
 	sent=$(sed -n 's/.*"sent": \([0-9]*\).*/\1/p' "$TB_DIR/send.json")
-	got=$(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json")
-	nn=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="no_neighbour"}')
+	# the first packets, dropped before the neighbour was resolved, are
+	# counted long before the sender is done: the rest is for the receiver
+	nn=$(tb_metric 'vxlan_pipeline_packets_total{result="drop",reason="no_neighbour"}')
+	tb_recv_end $((${sent:-0} - ${nn:-0})) "$RECV"
+	got=$(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv-6100.json")
+	nn=$(tb_metric 'vxlan_pipeline_packets_total{result="drop",reason="no_neighbour"}')
 	state=$(tb_dut ip neigh show 10.200.0.60 dev d-out0)
 	[ "$nn" -ge 1 ] && [ "$((got + nn))" = "$sent" ] && [ "$got" -gt 0 ]
 	ok $? "$sent sent: $nn dropped as no_neighbour until it was resolved, $got arrived"
@@ -133,7 +123,6 @@ probe_filter() {
 	[[ $1 == *" tcp" ]] && l4=tcp
 	echo "(ip.dst == $a && $l4.dstport == $p) || (ip.src == $a && $l4.srcport == $p)"
 }
-captured_ge() { [ "$(tshark -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; } # PCAP N
 neigh_failed() { tb_dut ip neigh show "$1" dev d-out0 | grep -q FAILED; } # ADDR
 
 # The packets are copies whose sources are real hosts that never sent them:
@@ -160,7 +149,7 @@ test_no_answers() {
 	tb_track $cap_pid
 	wait_until 60 grep -q '^File:' "$TB_DIR/dumpcap.log"
 	tb_dut "$FT" probe 192.168.50.1:9 udp 1 # a first canary: the capture runs
-	wait_until 60 captured_ge "$cap" 1
+	wait_until 60 pcap_has "$cap" 1
 	t0=$(counted ttl_expiring drop):$(counted not_forwarded drop):$(counted unreachable drop)
 	t0=$t0:$(counted no_neighbour drop):$(counted frag_needed kernel)
 	for c in "${PROBES[@]}"; do
@@ -173,7 +162,7 @@ test_no_answers() {
 	# the neighbour entry failed is when an answer would have been sent
 	wait_until 60 neigh_failed 10.200.0.99
 	tb_dut "$FT" probe 192.168.50.1:9 udp 1 # the second canary, after all of it
-	wait_until 60 captured_ge "$cap" 2
+	wait_until 60 pcap_has "$cap" 2
 	kill -INT "$cap_pid"
 	wait "$cap_pid"
 	frames=$(tshark -r "$cap" 2>/dev/null | wc -l)
@@ -195,7 +184,7 @@ test_no_answers() {
 	ur=$(($(counted unreachable drop) - ur))
 	nn=$(($(counted no_neighbour drop) - nn))
 	fn=$(($(counted frag_needed kernel) - fn))
-	df=$(metric 'vxlan_pipeline_events_total{event="df_cleared"}')
+	df=$(tb_metric 'vxlan_pipeline_events_total{event="df_cleared"}')
 	[ "$ttl" = 3 ] && [ "$nf" = 12 ] && [ "$ur" = 3 ] && [ "$nn" = 3 ] && [ "$fn" = 3 ] &&
 		[ "$df" = 3 ]
 	ok $? "each counted: ttl_expiring $ttl, not_forwarded $nf, unreachable $ur, no_neighbour $nn dropped; frag_needed $fn to the kernel, DF cleared on $df"
@@ -208,17 +197,12 @@ test_no_answers() {
 	done
 }
 
-healthz() { # sets HZ_CODE and HZ_BODY
-	HZ_BODY=$(tb_dut curl -s -m 10 -w '\n%{http_code}' "http://$METRICS/healthz")
-	HZ_CODE=${HZ_BODY##*$'\n'}
-	HZ_BODY=${HZ_BODY%$'\n'*}
-}
-healthz_is() { healthz && [ "$HZ_CODE" = "$1" ]; } # CODE
+healthz_is() { tb_healthz && [ "$HZ_CODE" = "$1" ]; } # CODE
 # refused_caught_up F0 R0: every frame forwarded since F0 is counted refused
 # since R0 (the two counters are read one after the other)
 refused_caught_up() {
 	local f r
-	f=$(forwarded)
+	f=$(tb_forwarded)
 	r=$(refused)
 	[ -n "$f" ] && [ -n "$r" ] && [ "$((f - $1))" = "$((r - $2))" ]
 }
@@ -230,10 +214,10 @@ refused_caught_up() {
 test_redirects_refused() {
 	local f0 r0 f1 r1 st sender
 	start || { ok 1 "refused: the daemon starts"; return; }
-	[ "$(metric vxlan_pipeline_redirect_failures_counted)" = 1 ]
+	[ "$(tb_metric vxlan_pipeline_redirect_failures_counted)" = 1 ]
 	ok $? "the programs that count refused redirects are attached"
 	tb_sink ethtool -K k-eth0 gro off >/dev/null
-	f0=$(tb_count_of forwarded)
+	f0=$(tb_count_of tb_forwarded)
 	r0=$(refused)
 	ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 1000 --duration 120 -q \
 		>/dev/null &
@@ -250,7 +234,7 @@ test_redirects_refused() {
 	kill -TERM "$sender"
 	wait "$sender"
 	wait_until 30 refused_caught_up "$f0" "$r0"
-	f1=$(forwarded)
+	f1=$(tb_forwarded)
 	r1=$(refused)
 	[ "$((f1 - f0))" -gt 0 ] && [ "$((r1 - r0))" = "$((f1 - f0))" ]
 	ok $? "GRO off on the egress's peer: $((f1 - f0)) forwarded, $((r1 - r0)) of them refused"
@@ -262,7 +246,7 @@ test_redirects_refused() {
 	diag "$(grep -E 'health|redirect' <<<"$st")"
 	tb_sink ethtool -K k-eth0 gro on >/dev/null
 	vxlan_to 10.100.0.1 100
-	wait_until 30 tb_grown forwarded "$f1" 100
+	wait_until 30 tb_grown tb_forwarded "$f1" 100
 	wait_until 60 healthz_is 200
 	[ "$HZ_CODE" = 200 ] && [ "$(refused)" = "$r1" ]
 	ok $? "GRO back on: nothing more refused, /healthz 200"
@@ -274,8 +258,17 @@ test_redirects_refused() {
 # made 2 first so router advertisements keep the host's IPv6 routes, and a
 # 0 left alone (RA off, or a network manager's own).
 fwd_disabled() { counted forwarding_disabled drop; }
+# counts_v6 COUNTER: 100 packets of inner IPv6 to [fd20::2]:6002; F0 and F1,
+# COUNTER before and once it grew by 100 (or 30 s went by)
+counts_v6() {
+	F0=$(tb_count_of "$1")
+	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
+		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
+	wait_until 30 tb_grown "$1" "$F0" 100
+	F1=$($1)
+}
 test_ipv6_prepared() {
-	local f0 f1 v
+	local v
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6000"
 	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=0 net.ipv6.conf.d-in0.accept_ra=1
 	tb_dut ip -6 addr add fd20::1/64 dev d-out0 nodad
@@ -285,13 +278,9 @@ test_ipv6_prepared() {
 	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
 	grep -q "IPv6 forwarding is off on 'd-in0'" "$TB_DIR/daemon.log"
 	ok $? "IPv6 forwarding off on d-in0: the daemon warns at start"
-	f0=$(tb_count_of fwd_disabled)
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
-		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
-	wait_until 30 tb_grown fwd_disabled "$f0" 100
-	f1=$(fwd_disabled)
-	[ "$((f1 - f0))" = 100 ]
-	ok $? "... and inner IPv6 is dropped as forwarding_disabled: $((f1 - f0)) of 100"
+	counts_v6 fwd_disabled
+	[ "$((F1 - F0))" = 100 ]
+	ok $? "... and inner IPv6 is dropped as forwarding_disabled: $((F1 - F0)) of 100"
 	tb_daemon_stop
 	tb_dut "$BUILD/src/vxlan-pipelined" --config-dir "$TB_DIR/conf" --prepare-sysctl \
 		>"$TB_DIR/prepare.log" 2>&1
@@ -300,13 +289,9 @@ test_ipv6_prepared() {
 	ok $? "--prepare-sysctl: accept_ra 1 -> 2, then forwarding 0 -> 1 on d-in0 ($v)"
 	diag "$(cat "$TB_DIR/prepare.log")"
 	tb_daemon_start --config-dir "$TB_DIR/conf" || { ok 1 "IPv6: the daemon starts"; return; }
-	f0=$(tb_count_of forwarded)
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-src '[fd10::1]:40000' \
-		--inner-dst '[fd20::2]:6002' --rate 1000 --count 100 -q >/dev/null
-	wait_until 30 tb_grown forwarded "$f0" 100
-	f1=$(forwarded)
-	[ "$((f1 - f0))" = 100 ]
-	ok $? "then inner IPv6 forwards: $((f1 - f0)) of 100"
+	counts_v6 tb_forwarded
+	[ "$((F1 - F0))" = 100 ]
+	ok $? "then inner IPv6 forwards: $((F1 - F0)) of 100"
 	tb_daemon_stop
 	tb_dut sysctl -qw net.ipv6.conf.d-in0.forwarding=0 net.ipv6.conf.d-in0.accept_ra=0
 	tb_dut "$BUILD/src/vxlan-pipelined" --config-dir "$TB_DIR/conf" --prepare-sysctl \

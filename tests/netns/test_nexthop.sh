@@ -21,23 +21,13 @@ MAC2=02:00:00:00:77:02
 BATCH=300
 
 require_root "the next-hop test"
-for tool in curl dumpcap tshark; do
-	command -v "$tool" >/dev/null ||
-		{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-done
+require_tools curl dumpcap tshark
 require_topology
 
-metric() { # metric NAME_WITH_LABELS: its value (0 when absent), or nothing unanswered
-	tb_dut curl -s -m 10 "http://$METRICS/metrics" |
-		awk -v m="$1" '$1 == m { v = $2 } /^vxlan_pipeline_build_info/ { up = 1 }
-			END { if (up) print v + 0 }'
-}
-forwarded() { metric 'vxlan_pipeline_packets_total{result="redirect",reason="forwarded"}'; }
-events() { metric "vxlan_pipeline_nexthop_events_total{kind=\"$1\"}"; } # KIND
+events() { tb_metric "vxlan_pipeline_nexthop_events_total{kind=\"$1\"}"; } # KIND
 events_neighbour() { events neighbour; }
 events_route() { events route; }
 events_grown() { [ "$(events "$1")" -gt "$2" ] 2>/dev/null; } # KIND FROM
-captured_ge() { [ "$(tshark -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; }  # PCAP N
 # macs_of SRC: the destination MACs of the captured frames from inner SRC,
 # counted, "MAC COUNT" per line
 macs_of() {
@@ -72,13 +62,15 @@ ip netns exec "$TB_SINK" dumpcap -q -i k-eth0 -f "udp and dst host $COLLECTOR" -
 cap_pid=$!
 tb_track $cap_pid
 wait_until 60 grep -q '^File:' "$TB_DIR/dumpcap.log"
-# the traffic that runs throughout: 30 s at most, stopped below
-ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --duration 30 -q \
+# the traffic that runs throughout, stopped below once the three batches
+# are through (280 s at most: a slow machine takes longer to get there,
+# and traffic that ended early would miss a change)
+ip netns exec "$TB_SRC" "$TG" --dst 10.100.0.1 --vni 42 --rate 2000 --duration 280 -q \
 	>/dev/null 2>&1 &
 run_pid=$!
 tb_track $run_pid
-f0=$(tb_count_of forwarded)
-wait_until 30 tb_grown forwarded "${f0:-0}" 500
+f0=$(tb_count_of tb_forwarded)
+wait_until 30 tb_grown tb_forwarded "${f0:-0}" 500
 ok $? "traffic runs to $COLLECTOR through the pipeline"
 batch 10.1.0.2
 
@@ -93,9 +85,9 @@ batch 10.1.0.4
 
 kill -TERM "$run_pid"
 wait "$run_pid"
-f1=$(forwarded)
+f1=$(tb_forwarded)
 # every forwarded frame in the capture: then it is all there
-wait_until 30 captured_ge "$CAP" "$f1"
+wait_until 30 pcap_has "$CAP" "$f1"
 kill -TERM "$cap_pid"
 wait "$cap_pid"
 
@@ -114,8 +106,8 @@ r=$(macs_of 10.1.0.1 | tr '\n' ' ')
 	[ "$(count_of 10.1.0.1 "$MAC2")" -gt 0 ]
 ok $? "the running traffic went each way in turn ($r)"
 # nat.conf's line 2 is the UDP rule: every packet was its, and forwarded
-n=$(metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.9:6000"}')
-[ "$n" = "$f1" ]
+n=$(tb_metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.9:6000"}')
+[ -n "$n" ] && [ "$n" = "$f1" ]
 ok $? "the rule's counter in /metrics: $n packets, as many as were forwarded ($f1)"
 # A reload that adds a rule before it: the UDP rule stays, now on line 3, and
 # keeps its count; the new rule starts from zero.
@@ -123,9 +115,9 @@ sed -i 's/^nat = ($/nat = (\n\t{ proto = "udp"; dst_port = 5999; to = "10.77.0.1
 	"$TB_DIR/conf/nat.conf"
 kill -HUP "$TB_DAEMON_PID"
 tb_notify_wait '^READY=1$' 2
-kept=$(metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:3",to="10.77.0.9:6000"}')
-added=$(metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.10:6000"}')
-[ "$kept" = "$n" ] && [ "$added" = 0 ] &&
+kept=$(tb_metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:3",to="10.77.0.9:6000"}')
+added=$(tb_metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.10:6000"}')
+[ -n "$kept" ] && [ "$kept" = "$n" ] && [ "$added" = 0 ] &&
 	tb_dut curl -s -m 10 "http://$METRICS/metrics" | grep -q 'rule="nat.conf:2",to="10.77.0.10:6000"'
 ok $? "a reload adds a rule before it: the UDP rule, now nat.conf:3, keeps its $kept packets; the new one has $added"
 tb_daemon_stop

@@ -24,10 +24,14 @@ json() { # json FILE KEY: a number from a one-line JSON report
 	sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1"
 }
 
-# receive COUNT: a checking receiver in the sink, ready when it returns
+# receive COUNT [ARGS]: a checking receiver in the sink, ready when it
+# returns; it ends at COUNT (or after 120 s), never for a pause in the
+# traffic (the default --idle 2 would, on a slow machine)
 receive() {
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$1" --duration 120 \
-		--json -q >"$TB_DIR/recv.json" &
+	local n=$1
+	shift
+	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$n" --duration 120 \
+		--idle 120 "$@" --json -q >"$TB_DIR/recv.json" &
 	RECV=$!
 	tb_track $RECV
 	wait_until 30 tb_udp_bound "$TB_SINK" 6000
@@ -80,11 +84,7 @@ test_schedule() {
 # in order, so once the receiver has its 1000 the program has counted all
 # 1300.
 test_metrics() {
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count 1000 --duration 120 \
-		--metrics 10.200.0.1:9464 --json -q >"$TB_DIR/recv.json" &
-	RECV=$!
-	tb_track $RECV
-	wait_until 30 tb_udp_bound "$TB_SINK" 6000
+	receive 1000 --metrics 10.200.0.1:9464
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --inner-dst 10.2.0.1:7777 --rate 3000 --count 300 -q
 	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 3000 --count 1000 -q
 	wait "$RECV"

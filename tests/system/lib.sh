@@ -8,8 +8,6 @@
 
 CACHE=${VXP_SYSTEM_CACHE:-/var/cache/vxlan-pipeline-tests}
 ROOT_CACHE=$CACHE/bookworm
-# shellcheck disable=SC2034 # for the callers
-TG=$BUILD/src/vxlan-trafficgen
 
 # sys_lock: the tests that use the cached root and boot containers run one at
 # a time, make check -j or not (test_system.sh takes the same lock)
@@ -18,13 +16,6 @@ sys_lock() {
 	flock 8
 }
 
-sys_require() { # sys_require TOOL...: each there, or a bail-out
-	local tool
-	for tool in "$@"; do
-		command -v "$tool" >/dev/null ||
-			{ echo "Bail out! $tool is missing (scripts/install-deps.sh installs it)"; exit 1; }
-	done
-}
 
 # sys_build_deb OUTDIR [VERSION]: vxlan-pipeline's .deb from this tree (at
 # VERSION), without its build-time tests (make check runs those); its path

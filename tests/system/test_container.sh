@@ -19,7 +19,7 @@ TB_BUILD=$BUILD
 
 PY=${PYTHON:-python3}
 require_root "the container test"
-sys_require debootstrap systemd-nspawn dpkg-buildpackage autoreconf podman curl
+require_tools debootstrap systemd-nspawn dpkg-buildpackage autoreconf podman curl
 sys_lock
 BASE=localhost/vxp-test-base:$$
 IMAGE=localhost/vxp-test-pipeline:$$
@@ -89,16 +89,6 @@ run() { # run: the container, detached, in the dut namespace
 	done
 	return 1
 }
-through() { # through COUNT: COUNT datagrams at 5000 pps; how many the collector got
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --count "$1" --duration 120 --idle 3 \
-		--json -q >"$TB_DIR/recv.json" &
-	local recv=$!
-	tb_track $recv
-	wait_until 30 tb_udp_bound "$TB_SINK" 6000
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count "$1" -q >/dev/null
-	wait "$recv"
-	sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json"
-}
 
 test_run() {
 	run
@@ -124,8 +114,8 @@ test_run() {
 	ok $? "once attached it keeps only what a map update needs here, ${need:-?} (CapEff $caps, CapBnd $(sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$pid/status"))"
 	tb_xdp_attached "$TB_DUT" d-in0 && tb_xdp_attached "$TB_DUT" d-out0
 	ok $? "its programs are on d-in0 and d-out0"
-	[ "$(through 2000)" = 2000 ]
-	ok $? "2000 packets through the container to the collector ($(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv.json"))"
+	[ "$(tb_through 2000)" = 2000 ]
+	ok $? "2000 packets through the container to the collector ($(sed -n 's/.*"received": \([0-9]*\).*/\1/p' "$TB_DIR/recv-6000.json"))"
 	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics >"$TB_DIR/metrics.txt"
 	grep -Eq '^vxlan_pipeline_packets_total\{result="redirect",reason="forwarded"\} 2000$' "$TB_DIR/metrics.txt"
 	ok $? "its /metrics counts the 2000 forwarded"

@@ -19,7 +19,7 @@ TB_BUILD=$BUILD
 . "$SRC/tests/system/lib.sh"
 
 require_root "the upgrade test"
-sys_require debootstrap systemd-nspawn dpkg-buildpackage autoreconf curl
+require_tools debootstrap systemd-nspawn dpkg-buildpackage autoreconf curl
 sys_lock
 
 V0=$(sed -n 's/^AC_INIT(\[vxlan-pipeline\], \[\([^]]*\)\].*/\1/p' "$SRC/configure.ac")
@@ -37,19 +37,6 @@ ETC=$ROOT/etc/vxlan-pipeline
 
 apt() { ct env DEBIAN_FRONTEND=noninteractive apt-get -y -q "$@"; }
 json() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$TB_DIR/$1.json"; }
-receive() { # receive NAME: the collector on 10.200.0.2:6000, in the background, bound
-	ip netns exec "$TB_SINK" "$TG" --receive 10.200.0.2:6000 --duration 120 --idle 3 --json -q \
-		>"$TB_DIR/$1.json" &
-	RECV=$!
-	tb_track $RECV
-	wait_until 30 tb_udp_bound "$TB_SINK" 6000
-}
-through() { # through COUNT: COUNT datagrams at 5000 pps; how many arrived
-	receive through
-	tb_src "$TG" --dst 10.100.0.1 --vni 42 --rate 5000 --count "$1" -q >/dev/null
-	wait "$RECV"
-	json through received
-}
 metric_version() { # the version /metrics says runs
 	tb_src curl -s -m 3 http://10.100.0.1:9464/metrics |
 		sed -n 's/^vxlan_pipeline_build_info{version="\([^"]*\)"} 1$/\1/p'
@@ -98,8 +85,8 @@ test_configure() {
 	ct systemctl daemon-reload
 	ct systemctl start vxlan-pipeline && [ "$(ct systemctl is-active vxlan-pipeline)" = active ]
 	ok $? "systemctl start: active"
-	[ "$(through 1000)" = 1000 ]
-	ok $? "1000 packets NATed to 10.200.0.2:6000 and received ($(json through received))"
+	[ "$(tb_through 1000)" = 1000 ]
+	ok $? "1000 packets NATed to 10.200.0.2:6000 and received ($(json recv-6000 received))"
 }
 
 # apt-get install VERSION-DEB WHAT [APT OPTIONS]: while 2000 pps flow from the
