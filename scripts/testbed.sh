@@ -138,6 +138,14 @@ tb_notify_wait() {
 	return 1
 }
 
+# tb_reload: SIGHUP, and until the daemon says READY=1 once more
+tb_reload() {
+	local n
+	n=$(grep -c '^READY=1$' "$TB_DIR/notify.log")
+	kill -HUP "$TB_DAEMON_PID"
+	tb_notify_wait '^READY=1$' $((n + 1))
+}
+
 # tb_daemon_stop: SIGTERM; its exit status in TB_DAEMON_STATUS
 tb_daemon_stop() {
 	kill -TERM "$TB_DAEMON_PID" 2>/dev/null

@@ -81,8 +81,7 @@ test_tcp_survives() {
 	wait_until 30 tcp_more 0
 	tb_daemon_start --config-dir "$TB_DIR/conf"
 	wait_until 30 tcp_more "$(tcp_lines)"
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 2
+	tb_reload
 	wait_until 30 tcp_more "$(tcp_lines)"
 	tb_daemon_stop
 	wait_until 30 tcp_more "$(tcp_lines)"
@@ -113,8 +112,7 @@ test_reload_under_traffic() {
 	tb_track $sender
 	wait_until 60 seqs_more "$TB_DIR/a.seq" 1000
 	tb_conf "10.200.0.2:6004"
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 2
+	tb_reload
 	wait_until 60 seqs_more "$TB_DIR/b.seq" 1000
 	kill -TERM "$sender"
 	wait "$sender"
@@ -190,8 +188,7 @@ test_notify_sequence() {
 	tb_conf "10.200.0.2:6000"
 	TB_DAEMON_ENV="WATCHDOG_USEC=200000" tb_daemon_start --config-dir "$TB_DIR/conf"
 	wait_until 30 watchdogs_ge 3
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 2
+	tb_reload
 	tb_daemon_stop
 	local seq
 	seq=$(grep -vE '^(STATUS|WATCHDOG|FDSTORE|FDSTOREREMOVE)=' "$TB_DIR/notify.log" |
@@ -249,8 +246,7 @@ test_user_and_reload() {
 	wait "$RECV_PID"
 	ok $? "forwards as nobody"
 	tb_conf "10.200.0.2:6007" 'user = "nobody";'
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 2
+	tb_reload
 	recv_bg 6007 300
 	send 300 1000
 	wait "$RECV_PID"
@@ -311,8 +307,7 @@ test_restart_only_change() {
 	TB_INGRESS=d-out0 tb_conf "10.200.0.2:6009"
 	sed -i "s|^control_socket = .*|control_socket = \"$TB_DIR/other.sock\";|" \
 		"$TB_DIR/conf/pipeline.conf"
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 2
+	tb_reload
 	grep -q "reload: 'ingress' changed ($TB_DIR/conf/pipeline.conf:1); it needs a restart and is not applied" \
 		"$TB_DIR/daemon.log"
 	ok $? "a changed ingress is reported as needing a restart"

@@ -42,13 +42,6 @@ sum_grown() { # sum_grown FROM N REASON...: the reasons' sum is FROM + N or more
 	shift 2
 	[ "$(reasons_sum "$@")" -ge $((from + n)) ]
 }
-readies() { grep -c '^READY=1$' "$TB_DIR/notify.log"; }
-reload() { # SIGHUP, and READY=1 once more
-	local n
-	n=$(readies)
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' $((n + 1))
-}
 start() { # start [NAT_TARGET [PIPELINE_LINES]]
 	TB_METRICS=$METRICS tb_conf "${1:-10.200.0.2:6000}" "${2:-}"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
@@ -101,7 +94,7 @@ test_vni_removed() {
 	whole 6000 500
 	ok $? "VNI 42 listed: 500 of 500 arrive"
 	set_vnis 1
-	reload
+	tb_reload
 	f0=$(reason vxlan_filtered)
 	w0=$(reason forwarded)
 	send --vni 42 --count 500
@@ -180,7 +173,7 @@ test_inner_ipv6() {
 	start || { ok 1 "ipv6: the daemon starts"; return; }
 	echo 'nat = ( { proto = "udp"; dst_port = 5000; to = "[fd02::2]:6000"; } );' \
 		>"$TB_DIR/conf/nat6.conf"
-	reload
+	tb_reload
 	tb_recv 6000 "[fd02::2]"
 	send --vni 42 --inner-src "[fd01::7]:41000" --inner-dst "[fd03::9]:5000" --size 200 \
 		--count 300 --flows 3
@@ -262,7 +255,7 @@ test_apply_fails_half_way() {
 	ok $? "the VNI map (id ${map:-none}) frozen: the kernel refuses writes to it"
 	TB_METRICS=$METRICS tb_conf "10.200.0.2:6001"
 	set_vnis "1, 42, 77"
-	reload
+	tb_reload
 	grep -q "Failed to set the VNI filter: Operation not permitted" "$TB_DIR/daemon.log" &&
 		grep -q "reload failed: the new configuration could not be applied; the previous one stays in force" \
 			"$TB_DIR/daemon.log" && grep -q '^STATUS=.*last reload: FAILED' "$TB_DIR/notify.log"

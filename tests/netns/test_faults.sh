@@ -29,13 +29,6 @@ jget() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1"; }
 logged() { grep -c -- "$1" "$TB_DIR/daemon.log"; }
 has_logged() { [ "$(logged "$1")" -ge 1 ]; }
 wait_logged() { wait_until 30 has_logged "$1"; } # wait_logged TEXT: 30 s at most
-readies() { grep -c '^READY=1$' "$TB_DIR/notify.log"; }
-reload() { # SIGHUP, and wait until the daemon says READY=1 once more
-	local n
-	n=$(readies)
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' $((n + 1))
-}
 start() { # start [NAT_TARGET [PIPELINE_LINES]]
 	TB_METRICS=$METRICS tb_conf "${1:-10.200.0.2:6000}" "${2:-}"
 	tb_daemon_start --config-dir "$TB_DIR/conf"
@@ -138,7 +131,7 @@ test_egress_recreated() {
 	ok $? "vxlan-pipeline status: no XDP program on the egress"
 	rules_in_force "10.200.0.2:6100" 2
 	ok $? "vxlan-pipeline nat: both rules still in force"
-	nat_conf "10.200.0.2:6101" && reload && batch 6101 1000
+	nat_conf "10.200.0.2:6101" && tb_reload && batch 6101 1000
 	ok $? "a later reload to a new target works: 1000 of 1000 there"
 	tb_daemon_stop
 }
@@ -183,7 +176,7 @@ test_ingress_down_up() {
 	ok $? "... the loss is a gap the receiver saw: forwarding resumed while the traffic still flowed"
 	batch 6200 2000
 	ok $? "after up: 2000 of 2000 arrive"
-	rules_in_force "10.200.0.2:6200" 2 && nat_conf "10.200.0.2:6201" && reload &&
+	rules_in_force "10.200.0.2:6200" 2 && nat_conf "10.200.0.2:6201" && tb_reload &&
 		batch 6201 1000
 	ok $? "the rules survived, and a later reload to a new target works"
 	tb_daemon_stop
@@ -205,7 +198,7 @@ reload_fails_under_traffic() {
 		curl -s -m 30 --unix-socket "$TB_DIR/control.sock" http://localhost/status | grep -q '"last_reload": {"ok": false'
 	REPORTED=$?
 }
-then_reload() { "$@" && reload; }
+then_reload() { "$@" && tb_reload; }
 
 # handled NF0 HIT0 N: the program has handled N packets since: dropped
 # without a route, or NATed
@@ -256,7 +249,7 @@ test_config_unreadable() {
 	# removed before the reload: no rules, by design
 	nf0=$(metric 'vxlan_pipeline_packets_total{result="drop",reason="not_forwarded"}')
 	hit0=$(metric 'vxlan_pipeline_events_total{event="nat_hit"}')
-	reload
+	tb_reload
 	[ "$(logged "reload done: 0 NAT rules")" = 1 ] && [ "$(metric vxlan_pipeline_nat_rules)" = 0 ] &&
 		[ "$(metric vxlan_pipeline_last_reload_success)" = 1 ] && rules_in_force x 0
 	ok $? "nat.conf removed: the reload succeeds with 0 rules, and the log says so"
@@ -274,7 +267,7 @@ test_config_unreadable() {
 		[ $((nf1 - nf0)) = 1000 ]
 	ok $? "... 1000 packets go un-NATed to 10.2.0.1 (not routed here: $((nf1 - nf0)) dropped), 0 to the old target"
 	mv "$TB_DIR/nat.keep" "$TB_DIR/conf/nat.conf"
-	reload && grep -q '^vxlan_pipeline_last_reload_success 1$' <(tb_dut curl -s "http://$METRICS/metrics") &&
+	tb_reload && grep -q '^vxlan_pipeline_last_reload_success 1$' <(tb_dut curl -s "http://$METRICS/metrics") &&
 		rules_in_force "10.200.0.2:6301" 2 && batch 6301 1000
 	ok $? "readable again: a good reload puts the new rules in force, 1000 of 1000 arrive"
 	tb_daemon_stop
@@ -306,7 +299,7 @@ test_sighup_storm() {
 	local r0 rs0 d0 fd0 fd1 t0 t1 ms i target=6400 got6400 got6401 all dups n b0
 	local reloads notified done_logged sender ra rb
 	start "10.200.0.2:6400" || { ok 1 "storm: the daemon starts"; return; }
-	for i in 1 2 3; do reload; done
+	for i in 1 2 3; do tb_reload; done
 	fd0=$(nfds) # before any HTTP request: no connection open
 	r0=$(metric vxlan_pipeline_reloads_total)
 	rs0=$(grep -c '^RELOADING=1' "$TB_DIR/notify.log")
@@ -469,7 +462,7 @@ test_nat_table_full() {
 	rules_in_force "10.200.0.2:6600" 2 && [ "$(metric vxlan_pipeline_nat_rules)" = 2 ]
 	ok $? "... the 2 old rules stay in force"
 	nat_rules "$max" "$TB_DIR/conf/nat.conf"
-	reload && [ "$(metric vxlan_pipeline_nat_rules)" = "$max" ] &&
+	tb_reload && [ "$(metric vxlan_pipeline_nat_rules)" = "$max" ] &&
 		[ "$(metric vxlan_pipeline_last_reload_success)" = 1 ] && batch 6601 1000
 	ok $? "exactly $max rules: the reload works and traffic goes to the new target (1000 of 1000)"
 	tb_daemon_stop

@@ -113,8 +113,7 @@ ok $? "the rule's counter in /metrics: $n packets, as many as were forwarded ($f
 # keeps its count; the new rule starts from zero.
 sed -i 's/^nat = ($/nat = (\n\t{ proto = "udp"; dst_port = 5999; to = "10.77.0.10:6000"; },/' \
 	"$TB_DIR/conf/nat.conf"
-kill -HUP "$TB_DAEMON_PID"
-tb_notify_wait '^READY=1$' 2
+tb_reload
 kept=$(tb_metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:3",to="10.77.0.9:6000"}')
 added=$(tb_metric 'vxlan_pipeline_nat_rule_packets_total{rule="nat.conf:2",to="10.77.0.10:6000"}')
 [ -n "$kept" ] && [ "$kept" = "$n" ] && [ "$added" = 0 ] &&

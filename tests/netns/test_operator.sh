@@ -125,8 +125,7 @@ test_healthz_drops() {
 	diag "$(cat "$TB_DIR/health.txt")"
 	tb_dut ip route del blackhole 10.200.0.2/32
 	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" 'target_pps = 200; unmatched = "drop";'
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 2
+	tb_reload
 	n=$(wc -l <"$TB_DIR/notify.log")
 	send_bg 1000 --inner-dst 10.2.0.1:7777
 	wait_until 30 all_dropped_ticks_after "$n"
@@ -138,8 +137,7 @@ test_healthz_drops() {
 	ok $? "/healthz: 200 when unmatched = \"drop\" drops everything, by design"
 	diag "$(cat "$TB_DIR/health.txt")"
 	TB_METRICS=10.100.0.1:9464 tb_conf "10.200.0.2:6000" "target_pps = 200;"
-	kill -HUP "$TB_DAEMON_PID"
-	tb_notify_wait '^READY=1$' 3
+	tb_reload
 }
 
 test_cli() {
