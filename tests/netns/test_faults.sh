@@ -367,7 +367,7 @@ test_sighup_storm() {
 	[ "$fd1" = "$fd0" ]
 	ok $? "open fds $fd0 before, $fd1 after: none left behind"
 	tb_healthz
-	[ "$HZ_CODE" = 200 ] && nat_conf "10.200.0.2:6400" && reload && batch 6400 1000
+	[ "$HZ_CODE" = 200 ] && nat_conf "10.200.0.2:6400" && tb_reload && batch 6400 1000
 	ok $? "afterwards: /healthz 200, and a reload back to :6400 works (1000 of 1000)"
 	tb_daemon_stop
 }
