@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The data plane at its edges, with the real daemon on the testbed: VXLAN is
 # taken only to the ingress's own addresses, which the daemon follows from
-# netlink as they come and go; a next hop without a neighbour entry is
-# resolved at the daemon's request; nothing the program cannot forward makes
-# the host answer the inner source; redirects the egress refuses show; and
-# inner IPv6 forwards once --prepare-sysctl has made the ingress ready.
+# netlink as they come and go, and keeps when it reads them all again after
+# lost events; a next hop without a neighbour entry is resolved at the
+# daemon's request; nothing the program cannot forward makes the host answer
+# the inner source; redirects the egress refuses show; and inner IPv6
+# forwards once --prepare-sysctl has made the ingress ready.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
@@ -71,6 +72,82 @@ test_addresses_followed() {
 	[ "$((f3 - f2))" = 100 ]
 	ok $? "... and takes only what goes to 10.100.0.1 now: $((f3 - f2)) of 200 + 100 forwarded"
 	tb_daemon_stop
+}
+
+# v6_taken: VXLAN_EACH packets to each of V6_ADDRS (d-in0's IPv6 addresses),
+# then 100 to 10.100.0.1 (one veth, one queue: in order); how many of the
+# first were forwarded, or nothing when the 100 were not counted in 30 s
+VXLAN_EACH=10
+v6_taken() {
+	local a f0 f1
+	f0=$(tb_count_of tb_forwarded)
+	for a in $V6_ADDRS; do
+		vxlan_to "[$a]" "$VXLAN_EACH"
+	done
+	f1=$(marked "$f0") && echo $((f1 - f0 - 100))
+}
+# burst N: N addresses added to vxp-burst0 in one batch, then removed: 2N
+# address events and more, far beyond what the daemon's netlink socket
+# holds (SO_RCVBUF 256 KiB: 512 KiB at most as the kernel counts it, each
+# event a buffer of 500 bytes or more)
+burst() {
+	seq 0 $(($1 - 1)) |
+		awk '{ printf "addr add 10.240.%d.%d/32 dev vxp-burst0\n", $1 / 250, $1 % 250 + 1 }' |
+		tb_dut ip -batch -
+	tb_dut ip addr flush dev vxp-burst0
+}
+
+# After lost events (ENOBUFS) the daemon dumps the ingress's addresses again
+# and drops from the data plane those it held that the dump no longer
+# shows. On an ingress with more addresses than the program compares (20
+# IPv4 and 20 IPv6, an ENI with secondary IPs), the IPv6 addresses taken
+# before are taken after, as many: the IPv4 ones the dump shows first must
+# not crowd them out of what it noted. The events are lost for real: the
+# daemon is stopped (SIGSTOP) while 3000 addresses come and go on another
+# interface, then continued.
+test_addresses_resynced() {
+	local max i a mac before after
+	max=$(vxp_define VXP_LOCAL_ADDRS_MAX)
+	V6_ADDRS=$(for i in $(seq 1 20); do echo "fd30::$i"; done)
+	mac=$(tb_dut cat /sys/class/net/d-in0/address)
+	# d-in0's IPv6 addresses are the 20 and no link-local one
+	tb_dut ip -6 addr flush dev d-in0 scope link
+	for i in $(seq 101 119); do
+		tb_dut ip addr add "10.100.0.$i/32" dev d-in0
+	done
+	for a in $V6_ADDRS; do
+		tb_dut ip -6 addr add "$a/64" dev d-in0 nodad
+		tb_src ip -6 neigh replace "$a" lladdr "$mac" dev s-eth0 nud permanent
+	done
+	tb_src ip -6 addr add fd30::ff/64 dev s-eth0 nodad
+	tb_dut ip link add vxp-burst0 type veth peer name vxp-burst1
+	start || { ok 1 "resync: the daemon starts"; return; }
+	before=$(v6_taken)
+	[ "$before" = $((max * VXLAN_EACH)) ]
+	ok $? "20 IPv4 and 20 IPv6 addresses on d-in0: VXLAN to $max of the IPv6 ones is taken ($before of $((20 * VXLAN_EACH)) forwarded)"
+	kill -STOP "$TB_DAEMON_PID"
+	burst 3000
+	kill -CONT "$TB_DAEMON_PID"
+	wait_logged "netlink dropped events about the ingress's addresses"
+	ok $? "3000 addresses came and went on vxp-burst0 while the daemon was stopped: it lost events and read the addresses again"
+	# /metrics is served by the loop that ran the resync: v6_taken's
+	# answers come after it
+	after=$(v6_taken)
+	[ -n "$after" ] && [ "$after" = "$before" ]
+	ok $? "... and VXLAN to as many IPv6 addresses is taken after ($after forwarded, $before before)"
+	diag "$(grep "no longer has" "$TB_DIR/daemon.log")"
+	tb_daemon_stop
+	tb_dut ip link del vxp-burst0
+	tb_src ip -6 addr del fd30::ff/64 dev s-eth0
+	for a in $V6_ADDRS; do
+		tb_dut ip -6 addr del "$a/64" dev d-in0
+		tb_src ip -6 neigh del "$a" dev s-eth0
+	done
+	for i in $(seq 101 119); do
+		tb_dut ip addr del "10.100.0.$i/32" dev d-in0
+	done
+	# its link-local address back
+	tb_dut ip link set d-in0 down && tb_dut ip link set d-in0 up
 }
 
 # A NAT target whose neighbour the dut does not know yet: the first packets
@@ -308,4 +385,5 @@ test_ipv6_prepared
 test_neighbour_resolved
 test_no_answers
 test_redirects_refused
+test_addresses_resynced
 tap_done

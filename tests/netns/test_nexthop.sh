@@ -7,7 +7,9 @@
 # time), every packet sent goes the new way. The frames are told apart at
 # the collector's side by their destination MAC, each batch by its inner
 # source address. The rule's counter in /metrics counts what was forwarded,
-# and keeps it across a reload that moves the rule to another line.
+# and keeps it across a reload that moves the rule to another line. What
+# the start's dumps show (the links and addresses there are) is no event;
+# an address added or a link changed is one.
 set -u
 BUILD=${VXP_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/netns/lib.sh
@@ -28,6 +30,21 @@ events() { tb_metric "vxlan_pipeline_nexthop_events_total{kind=\"$1\"}"; } # KIN
 events_neighbour() { events neighbour; }
 events_route() { events route; }
 events_grown() { [ "$(events "$1")" -gt "$2" ] 2>/dev/null; } # KIND FROM
+# events_shown KIND: /metrics has the counter's line (tb_metric prints 0 for
+# one it lacks, and a lacking counter is not a zero)
+# shellcheck disable=SC2016 # awk's dollars
+events_shown() {
+	tb_dut curl -s -m 10 "http://$METRICS/metrics" |
+		awk -v m="vxlan_pipeline_nexthop_events_total{kind=\"$1\"}" '$1 == m { f = 1 }
+			END { exit !f }'
+}
+# lladdr_done: the dut's two veths have their IPv6 link-local addresses, past
+# DAD (its end is an address event, a second after the link came up)
+lladdr_done() {
+	[ -n "$(tb_dut ip -6 addr show dev d-in0 scope link -tentative)" ] &&
+		[ -n "$(tb_dut ip -6 addr show dev d-out0 scope link -tentative)" ] &&
+		[ -z "$(tb_dut ip -6 addr show tentative)" ]
+}
 # macs_of SRC: the destination MACs of the captured frames from inner SRC,
 # counted, "MAC COUNT" per line
 macs_of() {
@@ -53,10 +70,31 @@ MAC0=$(tb_sink cat /sys/class/net/k-eth0/address)
 CAP=$TB_DIR/collector.pcap
 tb_dut ip route add "$COLLECTOR/32" via 10.200.0.2 dev d-out0
 TB_METRICS=$METRICS tb_conf "$COLLECTOR:6000"
+wait_until 30 lladdr_done
 tb_daemon_start --config-dir "$TB_DIR/conf" || {
 	echo "Bail out! the daemon did not start: $(tail -n 5 "$TB_DIR/daemon.log")"
 	exit 1
 }
+# Nothing changed since the start: its dumps of the links and addresses the
+# dut has counted no event. Then one address added to the ingress is one
+# address event, one alias set on lo one link event.
+links=$(tb_dut ip -o link show | wc -l)
+addrs=$(tb_dut ip -o addr show | wc -l)
+l0=$(events link)
+a0=$(events address)
+events_shown link && events_shown address && [ "$l0" = 0 ] && [ "$a0" = 0 ]
+ok $? "the start's dumps of $links links and $addrs addresses are no event: link $l0, address $a0"
+tb_dut ip addr add 10.100.0.50/32 dev d-in0
+wait_until 30 events_grown address "$a0"
+a1=$(events address)
+[ "$a1" = $((a0 + 1)) ]
+ok $? "an address added to d-in0 is one address event: $a0 -> $a1"
+tb_dut ip link set dev lo alias vxp-nexthop-test
+wait_until 30 events_grown link "$l0"
+l1=$(events link)
+[ "$l1" = $((l0 + 1)) ]
+ok $? "an alias set on lo is one link event: $l0 -> $l1"
+tb_dut ip addr del 10.100.0.50/32 dev d-in0
 ip netns exec "$TB_SINK" dumpcap -q -i k-eth0 -f "udp and dst host $COLLECTOR" -a duration:300 \
 	-w "$CAP" >"$TB_DIR/dumpcap.log" 2>&1 &
 cap_pid=$!
