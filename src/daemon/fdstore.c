@@ -86,7 +86,10 @@ int fdstore_put(struct fdstore *s, int fd, const char *name)
 	r = sd_notify(0, msg);
 	if (r < 0)
 		return r;
-	snprintf(msg, sizeof(msg), "FDSTORE=1\nFDNAME=%s", name);
+	/* FDPOLL=0: systemd polls what it stores and drops an fd that reports
+	 * EPOLLERR, which is what poll on a BPF map without a poll method (all
+	 * but the ring buffer) always reports; links, not pollable, stay */
+	snprintf(msg, sizeof(msg), "FDSTORE=1\nFDNAME=%s\nFDPOLL=0", name);
 	r = sd_pid_notify_with_fds(0, 0, msg, &fd, 1);
 	if (r <= 0)
 		return r < 0 ? r : -EOPNOTSUPP;

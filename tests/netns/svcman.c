@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* svcman [--no-store] [--preload NAME=PINNED] NOTIFY_PATH LOG -- CMD ARGS...:
  * the part of systemd a restart without a gap relies on, for the testbed: a
- * notify socket with an fd store (FDSTORE=1, FDSTOREREMOVE=1, by FDNAME), and
- * CMD started with the store handed back (LISTEN_FDS, LISTEN_FDNAMES,
+ * notify socket with an fd store (FDSTORE=1, FDSTOREREMOVE=1, by FDNAME;
+ * without FDPOLL=0 an fd that polls POLLERR or POLLHUP is dropped, as systemd
+ * drops it), and CMD started with the store handed back (LISTEN_FDS, LISTEN_FDNAMES,
  * LISTEN_PID). SIGUSR1 restarts CMD (SIGTERM, wait, start); CMD dying is
  * restarted too, 5 times at most, as StartLimitBurst would; SIGTERM stops CMD
  * and empties the store. --no-store keeps
  * nothing, as FileDescriptorStoreMax=0 would; --preload puts a pinned BPF
  * object in the store first. Log lines: "SPAWN pid=N fds=K", "EXIT status=S",
- * and each notify message with its newlines as '|'. At most 300 s. */
+ * "DROPPED NAME", and each notify message with its newlines as '|'. At most
+ * 300 s. */
 #include "config.h"
 
 #include <errno.h>
@@ -33,12 +35,13 @@
 static struct {
 	int fd[STORE_MAX];
 	char name[STORE_MAX][64];
+	bool polled[STORE_MAX];
 	int n;
 } store;
 static bool keep = true;
 static FILE *logfile;
 
-static void store_add(int fd, const char *name)
+static void store_add(int fd, const char *name, bool polled)
 {
 	if (!keep || store.n == STORE_MAX) {
 		close(fd);
@@ -46,7 +49,17 @@ static void store_add(int fd, const char *name)
 	}
 	store.fd[store.n] = fd;
 	snprintf(store.name[store.n], sizeof(store.name[0]), "%s", name);
+	store.polled[store.n] = polled;
 	store.n++;
+}
+
+static void store_del(int i)
+{
+	close(store.fd[i]);
+	store.n--;
+	store.fd[i] = store.fd[store.n];
+	store.polled[i] = store.polled[store.n];
+	memcpy(store.name[i], store.name[store.n], sizeof(store.name[0]));
 }
 
 static void store_remove(const char *name)
@@ -54,14 +67,30 @@ static void store_remove(const char *name)
 	int i;
 
 	for (i = 0; i < store.n;) {
-		if (strcmp(store.name[i], name)) {
+		if (strcmp(store.name[i], name))
+			i++;
+		else
+			store_del(i);
+	}
+}
+
+/* systemd watches each fd stored without FDPOLL=0 and drops it on EPOLLERR
+ * or EPOLLHUP: a BPF map without a poll method reports EPOLLERR at once; an
+ * fd that cannot be polled at all (a BPF link) is kept */
+static void store_poll(void)
+{
+	int i;
+
+	for (i = 0; i < store.n;) {
+		struct pollfd p = { store.fd[i], 0, 0 };
+
+		if (!store.polled[i] || poll(&p, 1, 0) <= 0 || !(p.revents & (POLLERR | POLLHUP))) {
 			i++;
 			continue;
 		}
-		close(store.fd[i]);
-		store.n--;
-		store.fd[i] = store.fd[store.n];
-		memcpy(store.name[i], store.name[store.n], sizeof(store.name[0]));
+		fprintf(logfile, "DROPPED %s\n", store.name[i]);
+		fflush(logfile);
+		store_del(i);
 	}
 }
 
@@ -86,16 +115,18 @@ static void on_message(int sock)
 {
 	char buf[4096], name[64], ctl[CMSG_SPACE(sizeof(int) * 16)], line[4096];
 	struct iovec iov = { buf, sizeof(buf) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			     .msg_controllen = sizeof(ctl) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
+	};
 	struct cmsghdr *c;
 	ssize_t n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC), i;
-	bool put;
+	bool put, polled;
 
 	if (n <= 0)
 		return;
 	buf[n] = 0;
 	put = strstr(buf, "FDSTORE=1") != NULL;
+	polled = !field(buf, "FDPOLL", line, sizeof(line)) || strcmp(line, "0");
 	if (!field(buf, "FDNAME", name, sizeof(name)))
 		snprintf(name, sizeof(name), "stored");
 	if (strstr(buf, "FDSTOREREMOVE=1"))
@@ -108,7 +139,7 @@ static void on_message(int sock)
 			continue;
 		for (k = 0; k < nfd; k++) {
 			if (put)
-				store_add(fds[k], name);
+				store_add(fds[k], name, polled);
 			else
 				close(fds[k]);
 		}
@@ -119,6 +150,7 @@ static void on_message(int sock)
 			line[i] = '|';
 	fprintf(logfile, "%s\n", line);
 	fflush(logfile);
+	store_poll();
 }
 
 static pid_t spawn(char **argv, const char *notify)
@@ -161,7 +193,7 @@ static int preload(const char *arg)
 	fd = bpf_obj_get(eq + 1);
 	if (fd < 0)
 		return -errno;
-	store_add(fd, name);
+	store_add(fd, name, false);
 	return 0;
 }
 
@@ -209,8 +241,8 @@ static int run(char **cmd, const char *notify, int sock, int sigfd)
 		} else if (si.ssi_signo == SIGCHLD && waitpid(child, &status, WNOHANG) == child) {
 			while (!stopping && poll(p, 1, 0) > 0) /* what it said before dying */
 				on_message(sock);
-			fprintf(logfile, "EXIT status=%d\n", WIFEXITED(status) ? WEXITSTATUS(status)
-									: 128 + WTERMSIG(status));
+			fprintf(logfile, "EXIT status=%d\n",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 			if (stopping)
 				return 0;
 			if (!asked && ++unasked > 5) {
@@ -220,6 +252,7 @@ static int run(char **cmd, const char *notify, int sock, int sigfd)
 				continue;
 			}
 			asked = false;
+			store_poll();
 			child = spawn(cmd, notify);
 			fprintf(logfile, "SPAWN pid=%d fds=%d\n", (int)child, store.n);
 			fflush(logfile);

@@ -6,8 +6,9 @@
 # freshly built .deb; then systemctl start, traffic NATed and forwarded (inner
 # IPv6 too, with the IPv6 settings the unit makes), a
 # reload under traffic that loses nothing, a broken nat.conf that the reload
-# refuses, a restart under traffic without a gap (and a stop and start, which
-# has one), a hung daemon killed by the watchdog and restarted without a gap,
+# refuses, a restart under traffic without a gap and with the same maps, so
+# the counters and the NAT table carry over (and a stop and start, which has
+# a gap), a hung daemon killed by the watchdog and restarted likewise,
 # the stats in the journal, stop detaching, and apt purge. Traffic is at a
 # modest rate; the restart under 500 kpps is a figure of make bench.
 set -u
@@ -22,7 +23,7 @@ CACHE=${VXP_SYSTEM_CACHE:-/var/cache/vxlan-pipeline-tests}
 require_root "the booted-systemd system test"
 # one booted-systemd test at a time (tests/system/lib.sh's sys_lock)
 exec 8>>"${VXP_SYSTEM_LOCK:-/tmp/vxlan-pipeline-system-tests.lock}" && flock 8
-require_tools debootstrap systemd-nspawn dpkg-buildpackage
+require_tools debootstrap systemd-nspawn dpkg-buildpackage bpftool
 
 # the package, built from make dist as Debian builds it
 if ! "$SRC/scripts/build-packages.sh" deb "$TB_DIR/pkgs" >"$TB_DIR/build.log" 2>&1; then
@@ -147,6 +148,38 @@ forwarded() {
 		awk '$1 == "vxlan_pipeline_packets_total{result=\"redirect\",reason=\"forwarded\"}" { print $2 }'
 }
 
+# the NAT rule to TARGET's count of matched packets from /metrics, or
+# nothing while the daemon cannot say
+rule_packets() {
+	tb_src curl -s -m 10 http://10.100.0.1:9464/metrics |
+		awk -v t="to=\"$1\"}" 'index($1, "vxlan_pipeline_nat_rule_packets_total{") == 1 &&
+			index($0, t) { print $NF }'
+}
+rule_6001() { rule_packets 10.200.0.2:6001; }
+
+# prog_maps: the id of the program on d-in0, then its maps as NAME=ID, as the
+# kernel reports them (bpftool), not as the daemon does
+prog_maps() {
+	local prog m
+	prog=$(tb_dut ip -details link show d-in0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+	[ -n "$prog" ] || return 1
+	echo "prog=$prog"
+	for m in $(bpftool prog show id "$prog" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr , ' '); do
+		bpftool map show id "$m" | sed -n "s/^$m: .*  name \(vxp_[a-z0-9_]*\) .*/\1=$m/p"
+	done | sort
+}
+# maps_kept BEFORE AFTER: another program, with the very maps of BEFORE
+# (the same kernel ids), among them the counters and the NAT table
+maps_kept() {
+	local m
+	[ "$(echo "$1" | head -n 1)" != "$(echo "$2" | head -n 1)" ] || return 1
+	[ "$(echo "$1" | tail -n +2)" = "$(echo "$2" | tail -n +2)" ] || return 1
+	for m in vxp_stats vxp_rules vxp_nat; do
+		echo "$2" | grep -q "^$m=" || return 1
+	done
+}
+words() { echo "$1" | tr '\n' ' '; }
+
 healthz_from_src() { tb_src curl -s -m 10 -o /dev/null -w '%{http_code}' http://10.100.0.1:9464/healthz; }
 
 # The unit lets the daemon's sockets talk to loopback alone (IPAddressAllow=):
@@ -254,6 +287,10 @@ test_broken_reload() {
 # and no sequence number goes missing. The control, a stop and a start (stop
 # empties the store), shows the gap the check would see.
 test_restart_under_traffic() {
+	local f0 r0 m0
+	f0=$(tb_count_of forwarded)
+	r0=$(tb_count_of rule_6001)
+	m0=$(prog_maps)
 	tb_across 5000 6001 forwarded ct systemctl restart vxlan-pipeline
 	ok "$ACTED" "systemctl restart while 5000 pps flow"
 	[ "$FLOWED" = 0 ] && [ -n "$SENT" ] && [ "$(tb_across_got 6001 received)" = "$SENT" ] &&
@@ -262,9 +299,27 @@ test_restart_under_traffic() {
 	ct journalctl -u vxlan-pipeline --no-pager -n 40 >"$TB_DIR/journal2.txt"
 	grep -q "took over the XDP link on ingress interface 'd-in0'" "$TB_DIR/journal2.txt"
 	ok $? "the new daemon took the link over from systemd's fd store"
+	maps_taken_over "$f0" "$r0" "$m0"
 	TB_ACROSS_SETTLE=10 tb_across 5000 6001 forwarded stop_start # lossy: see tb_across
 	[ "$FLOWED" = 0 ] && [ "$(tb_across_got 6001 lost)" -gt 0 ]
 	ok $? "the control, systemctl stop and start: the receiver sees the gap ($(across 6001))"
+}
+# maps_taken_over F0 R0 MAPS0: the maps came back from the fd store, by what
+# the kernel and the counters say: the program on d-in0 is another one with
+# the same maps (ids), and the forwarded and the rule's counters went up by
+# all that was sent across (SENT), from F0 and R0 read before: fresh maps
+# would hold only what came after the restart, less than SENT, not F0 more
+maps_taken_over() {
+	local f1 r1 m1
+	m1=$(prog_maps)
+	maps_kept "$3" "$m1"
+	ok $? "... the new program uses the previous daemon's maps (bpftool: $(words "$3") -> $(words "$m1"))"
+	f1=$(tb_count_of forwarded)
+	[ -n "$1" ] && [ -n "$f1" ] && [ -n "$SENT" ] && [ "$f1" = $(($1 + SENT)) ]
+	ok $? "... and its counters carry over: forwarded $1 before, $f1 after, $SENT sent across"
+	r1=$(tb_count_of rule_6001)
+	[ -n "$2" ] && [ -n "$r1" ] && [ -n "$SENT" ] && [ "$r1" = $(($2 + SENT)) ]
+	ok $? "... and the NAT table with its rule counters: the rule to :6001 matched $2 before, $r1 after"
 }
 stop_start() { ct systemctl stop vxlan-pipeline && ct systemctl start vxlan-pipeline; }
 across() { # across PORT: the last run, in words
@@ -287,9 +342,12 @@ hang() { # hang PID: SIGSTOP, then until systemd has a new daemon running
 	ct kill -STOP "$1" && wait_until 180 restarted_from "$1"
 }
 test_watchdog() {
-	local pid0 n0 pid1
+	local pid0 n0 pid1 f0 r0 m0
 	pid0=$(main_pid)
 	n0=$(ct systemctl show -P NRestarts vxlan-pipeline)
+	f0=$(tb_count_of forwarded)
+	r0=$(tb_count_of rule_6001)
+	m0=$(prog_maps)
 	tb_across 1000 6001 forwarded hang "$pid0"
 	pid1=$(main_pid)
 	ok "$ACTED" "a hung daemon (SIGSTOP to pid $pid0): systemd restarts it (now pid $pid1)"
@@ -304,6 +362,7 @@ test_watchdog() {
 	[ "$FLOWED" = 0 ] && [ -n "$SENT" ] && [ "$(tb_across_got 6001 received)" = "$SENT" ] &&
 		[ "$(tb_across_got 6001 lost)" = 0 ] && [ "$(tb_across_got 6001 duplicated)" = 0 ]
 	ok $? "forwarding went on while it hung and restarted: $(across 6001)"
+	maps_taken_over "$f0" "$r0" "$m0"
 }
 
 test_journal() {
