@@ -21,7 +21,7 @@ require_topology
 tb_conf "10.200.0.2:6000"
 cli() { "$BUILD/src/vxlan-pipeline" --socket "$TB_DIR/control.sock" "$@"; }
 logged() { grep -cE "$1" "$TB_DIR/svc.log" 2>/dev/null; }
-logged_ge() { [ "$(logged "$1")" -ge "$2" ]; }
+logged_ge() { [ "$(logged "$1")" -ge "$2" ] 2>/dev/null; } # none yet while svc.log is missing
 wait_logged() { wait_until 30 logged_ge "$@"; } # REGEX COUNT: 30 s at most
 forwarded() { # the pipeline's forwarded count, or nothing while no daemon answers
 	cli stats --json 2>/dev/null |
